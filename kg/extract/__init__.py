@@ -1,0 +1,164 @@
+"""Extraction: articles in, assertions out.
+
+    extractor = Extractor(load_ontology())
+    result = extractor.extract(article)
+
+Each language goes through its profile (pipeline), its gazetteer (entity
+mentions) and the shared rules driven by its lexicon.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from ..dates import find_dates
+from ..lexicon import load_lexicon
+from ..model import Article, Assertion, Evidence, ExtractionResult, Mention
+from ..ontology import Ontology
+from .gazetteer import gazetteer_for, token_keys
+from .profiles import PROFILES, load_pipeline
+from .rules import Arg, CompiledLexicon, Found, SentenceRules
+
+#: Bumped whenever the rules change what they output, so caches are invalidated.
+RULES_VERSION = "1"
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(ontology: Ontology, lang: str, lexicon_dir: str | None) -> CompiledLexicon:
+    relations = frozenset(ontology.relations)
+    lexicon = load_lexicon(lang, relations) if lexicon_dir is None else load_lexicon(lang, relations, lexicon_dir)
+    return CompiledLexicon(lexicon)
+
+
+class Extractor:
+    """Reads relations out of articles against one ontology and its lexicons."""
+
+    def __init__(self, ontology: Ontology, lexicon_dir: str | None = None) -> None:
+        self.ontology = ontology
+        self.lexicon_dir = lexicon_dir
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages this extractor has a profile for."""
+        return tuple(PROFILES)
+
+    def prepare(self, lang: str) -> None:
+        """Load the pipeline, gazetteer and lexicon of a language ahead of use."""
+        load_pipeline(lang)
+        gazetteer_for(self.ontology, lang)
+        _compiled(self.ontology, lang, self.lexicon_dir)
+
+    def extract(self, article: Article) -> ExtractionResult:
+        """All assertions of one article."""
+        nlp = load_pipeline(article.lang)
+        return self._from_doc(article, nlp(article.text))
+
+    def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[ExtractionResult]:
+        """Assertions of many articles, through nlp.pipe per language batch (faster)."""
+        pending: list[Article] = []
+        for article in articles:
+            pending.append(article)
+            if len(pending) >= batch_size:
+                yield from self._batch(pending)
+                pending = []
+        if pending:
+            yield from self._batch(pending)
+
+    def _batch(self, articles: list[Article]) -> Iterator[ExtractionResult]:
+        by_lang: dict[str, list[int]] = {}
+        for i, art in enumerate(articles):
+            by_lang.setdefault(art.lang, []).append(i)
+        results: dict[int, ExtractionResult] = {}
+        for lang, idxs in by_lang.items():
+            nlp = load_pipeline(lang)
+            for i, doc in zip(idxs, nlp.pipe(articles[i].text for i in idxs)):
+                results[i] = self._from_doc(articles[i], doc)
+        for i in range(len(articles)):
+            yield results[i]
+
+    # ------------------------------------------------------------------ internals
+    def _from_doc(self, article: Article, doc: Doc) -> ExtractionResult:
+        lang = article.lang
+        gazetteer = gazetteer_for(self.ontology, lang)
+        lexicon = _compiled(self.ontology, lang, self.lexicon_dir)
+        surface, lemma = token_keys(doc)
+        rules = SentenceRules(self.ontology, lexicon, doc, surface, lemma, article.date,
+                              parsed=PROFILES[lang].has_parser)
+        assertions: list[Assertion] = []
+        mentions: list[tuple[int, Mention]] = []
+        persons_seen: dict[str, tuple[int, object]] = {}
+        for index, sent in enumerate(doc.sents):
+            if not sent.text.strip():
+                continue
+            args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end), sent)
+            for arg in args:
+                mentions.append((index, Mention(arg.entity, arg.start, arg.end, doc[arg.start].idx,
+                                                doc[arg.end - 1].idx + len(doc[arg.end - 1].text),
+                                                doc[arg.start:arg.end].text, arg.agent, arg.kind)))
+                if arg.entity.type == "Person":
+                    persons_seen.setdefault(arg.entity.id, (index, sent))
+            evidence = Evidence(article.doc_id, sent.text.strip(), index, sent.start_char,
+                                sent.end_char, lang)
+            event_dates = [d for _, _, d in find_dates(sent.text, lang)]
+            for found in rules.sentence(sent, args):
+                assertions.append(self._assertion(found, evidence, article, event_dates))
+            rules.remember(args)
+        assertions += self._background_roles(rules, article, persons_seen, assertions)
+        return ExtractionResult(article, tuple(assertions), tuple(mentions))
+
+    def _args(self, rules: SentenceRules, found, sent) -> list[Arg]:
+        doc = rules.doc
+        args: list[Arg] = []
+        for f in found:
+            state = None
+            if f.entry.state:
+                state = rules._entity(f.entry.state)
+            agent = None
+            for bs, be, _ in rules.lex.bodies.spans(rules.surface, rules.lemma, max(sent.start, f.start - 4),
+                                                    min(sent.end, f.end + 4)):
+                if f.entry.entity.type == "Country":
+                    agent = doc[bs:be].text
+                    break
+            args.append(Arg(f.entry.entity, f.start, f.end, f.entry.kind, state, agent))
+        # "Both countries": the two states named last stand in for the phrase.
+        for bs, be in rules._cues("both", sent.start, sent.end):
+            for ent in rules.state.recent_states[-2:]:
+                args.append(Arg(ent, bs, be, "both"))
+        return sorted(args, key=lambda a: (a.start, a.entity.id))
+
+    def _assertion(self, found: Found, evidence: Evidence, article: Article, event_dates: list[str]) -> Assertion:
+        subject, obj = found.subject, found.object
+        if self.ontology.relations[found.relation].symmetric and obj.id < subject.id:
+            subject, obj = obj, subject
+        return Assertion(
+            subject=subject, relation=found.relation, object=obj, evidence=evidence,
+            polarity=found.polarity, modality=found.modality, attributed_to=found.attributed_to,
+            agent=found.agent, instrument=found.instrument, doc_date=article.date,
+            event_date=event_dates[0] if event_dates else None, confidence=found.confidence,
+            trigger=found.trigger, rule=found.rule)
+
+    def _background_roles(self, rules: SentenceRules, article: Article, persons_seen: dict,
+                          assertions: list[Assertion]) -> list[Assertion]:
+        """Roles the ontology knows for people the article names without a title.
+
+        They carry the sentence that names the person and a lower confidence,
+        and only roles valid on the article's date are used.
+        """
+        stated = {(a.subject.id, a.relation) for a in assertions if a.relation in ("leaderOf", "officialOf")}
+        out = []
+        for person_id, (index, sent) in sorted(persons_seen.items()):
+            ind = self.ontology.individuals.get(person_id)
+            if ind is None:
+                continue
+            for role in ind.roles:
+                target = self.ontology.individuals.get(role.target)
+                if target is None or (person_id, role.relation) in stated or not role.holds_on(article.date):
+                    continue
+                evidence = Evidence(article.doc_id, sent.text.strip(), index, sent.start_char, sent.end_char,
+                                    article.lang)
+                out.append(Assertion(ind.entity(), role.relation, target.entity(), evidence,
+                                     doc_date=article.date, confidence=0.5,
+                                     trigger=role.title, rule="ontology-role"))
+                stated.add((person_id, role.relation))
+        return out

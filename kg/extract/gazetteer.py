@@ -1,0 +1,137 @@
+"""Find entity mentions: ontology labels, demonyms and metonyms, in any case form.
+
+Every label is tokenised and lemmatised with the same pipeline as the text,
+so that Russian and Ukrainian case forms (Белоруссии, Лукашенком) and
+Indonesian affixes meet their nominative label. A label that starts with a
+capital only matches a capitalised word, so that "AS" (Amerika Serikat) is not
+the English "as" and "Barat" (the West) is not "barat" (west).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ..model import Entity
+from ..ontology import Ontology
+from .profiles import fold, lemmatize_phrase
+
+MAX_LABEL_TOKENS = 8
+
+# Which label kinds a language may use from other languages' labels: names are
+# shared across Latin-script languages (news keeps "Lukashenko" in French and
+# Indonesian), demonyms are not (French "russe" means nothing in Indonesian).
+_LATIN = frozenset({"en", "fr", "id"})
+_CYRILLIC = frozenset({"ru", "uk"})
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """What a label sequence means."""
+
+    entity: Entity
+    kind: str  # name | demonym | metonym | capital
+    needs_capital: bool
+    exact: str | None = None  # an acronym ("UN", "AS") matches only in exactly this case
+    state: str | None = None  # for a capital city: the state it stands for
+
+
+@dataclass(frozen=True)
+class Found:
+    """One label matched in a doc (token span, exclusive end)."""
+
+    start: int
+    end: int
+    entry: GazetteerEntry
+
+
+def _label_langs(lang: str) -> frozenset[str]:
+    return _CYRILLIC if lang in _CYRILLIC else _LATIN
+
+
+class Gazetteer:
+    """An index of label token sequences, by folded surface and by folded lemma."""
+
+    def __init__(self, ontology: Ontology, lang: str) -> None:
+        self.lang = lang
+        self.by_surface: dict[tuple[str, ...], list[GazetteerEntry]] = {}
+        self.by_lemma: dict[tuple[str, ...], list[GazetteerEntry]] = {}
+        usable = _label_langs(lang) | {""}
+        for ind in ontology.individuals.values():
+            entity = ind.entity()
+            kinds = [("name", text, label_lang) for label_lang, text in ind.labels]
+            kinds += [("demonym", text, label_lang) for label_lang, text in ind.demonyms]
+            kinds += [("metonym", text, label_lang) for label_lang, text in ind.metonyms]
+            for kind, text, label_lang in kinds:
+                if kind == "name" and label_lang not in usable and not _script_matches(text, lang):
+                    continue
+                if kind != "name" and label_lang not in (lang, ""):
+                    continue
+                if kind == "name" and ind.capital_of:
+                    kind = "capital"
+                acronym = text.isupper() and len(text) <= 5
+                entry = GazetteerEntry(entity, kind, text[:1].isupper(),
+                                       exact=text.replace(" ", "") if acronym else None, state=ind.capital_of)
+                self._add(text, entry)
+
+    def _add(self, text: str, entry: GazetteerEntry) -> None:
+        pairs = lemmatize_phrase(self.lang, text)
+        if not pairs or len(pairs) > MAX_LABEL_TOKENS:
+            return
+        surface = tuple(s for s, _ in pairs)
+        lemma = tuple(lem for _, lem in pairs)
+        for index, key in ((self.by_surface, surface), (self.by_lemma, lemma)):
+            bucket = index.setdefault(key, [])
+            if not any(e.entity.id == entry.entity.id and e.kind == entry.kind and e.exact == entry.exact
+                       for e in bucket):
+                bucket.append(entry)
+
+    def find(self, doc: Doc, surface: list[str], lemma: list[str], start: int, end: int) -> list[Found]:
+        """Longest, leftmost, non-overlapping label matches in doc[start:end]."""
+        found: list[Found] = []
+        i = start
+        while i < end:
+            match = None
+            for length in range(min(MAX_LABEL_TOKENS, end - i), 0, -1):
+                entries = self.by_surface.get(tuple(surface[i:i + length]))
+                if entries is None:
+                    entries = self.by_lemma.get(tuple(lemma[i:i + length]))
+                if not entries:
+                    continue
+                first = doc[i].text
+                capitalised = first[:1].isupper() or not first[:1].isalpha()
+                text = "".join(t.text for t in doc[i:i + length])
+                usable = [e for e in entries if (capitalised or not e.needs_capital)
+                          and (e.exact is None or e.exact == text)]
+                if usable:
+                    match = Found(i, i + length, _best(usable))
+                    break
+            if match:
+                found.append(match)
+                i = match.end
+            else:
+                i += 1
+        return found
+
+
+def _best(entries: list[GazetteerEntry]) -> GazetteerEntry:
+    """Prefer a name over a demonym or metonym, then a stable order."""
+    order = {"name": 0, "capital": 1, "metonym": 2, "demonym": 3}
+    return min(entries, key=lambda e: (order[e.kind], e.entity.id))
+
+
+def _script_matches(text: str, lang: str) -> bool:
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in text)
+    return cyrillic == (lang in _CYRILLIC)
+
+
+@functools.lru_cache(maxsize=16)
+def gazetteer_for(ontology: Ontology, lang: str) -> Gazetteer:
+    """The gazetteer of one language for one ontology, built once."""
+    return Gazetteer(ontology, lang)
+
+
+def token_keys(doc: Doc) -> tuple[list[str], list[str]]:
+    """Folded surface and folded lemma of every token of a doc."""
+    return [fold(t.text) for t in doc], [fold(t.lemma_ or t.text) for t in doc]

