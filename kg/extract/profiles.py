@@ -38,7 +38,7 @@ PROFILES: dict[str, Profile] = {
 
 # Tags of pymorphy3 parses that mark a proper name; a capitalised word prefers them
 # so that "Путина" lemmatises to "путин", not to the common noun "путина".
-_NAME_TAGS = ("Surn", "Name", "Patr", "Geox", "Orgn", "Abbr")
+_NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Abbr"})
 
 
 def fold(text: str) -> str:
@@ -70,7 +70,7 @@ def _pymorphy_lemma(lang: str, word: str) -> str:
         return word.lower()
     if word[:1].isupper():
         for parse in parses:
-            if any(tag in parse.tag for tag in _NAME_TAGS):
+            if parse.tag.grammemes & _NAME_TAGS:
                 return parse.normal_form
     return parses[0].normal_form
 
@@ -82,11 +82,27 @@ def _sastrawi():
     return StemmerFactory().create_stemmer()
 
 
+# Sastrawi spends a quarter of a second on a word it cannot reduce to a root
+# (names: "Lukashenko", "Astrakhan"), so only words that can carry Indonesian
+# affixes reach it, and capitalised ones only with a verbal or nominal prefix.
+_ID_PREFIXES = ("me", "di", "ber", "be", "ter", "te", "pe", "per", "ke", "se")
+_ID_CAPITAL_PREFIXES = ("mem", "men", "meng", "meny", "di", "ber", "ter", "per", "pen", "pem", "peng", "ke", "se")
+_ID_SUFFIXES = ("kan", "an", "i", "nya", "lah", "kah", "pun", "ku", "mu")
+
+
 @functools.lru_cache(maxsize=200_000)
 def _sastrawi_lemma(word: str) -> str:
-    if not any(c.isalpha() for c in word):
-        return word.lower()
-    return _sastrawi().stem(word) or word.lower()
+    low = word.lower()
+    if not low.isalpha() or len(low) < 4:
+        return low
+    if word[:1].isupper() and not low.startswith(_ID_CAPITAL_PREFIXES):
+        return low
+    if not (low.startswith(_ID_PREFIXES) or low.endswith(_ID_SUFFIXES)):
+        return low
+    stemmer = _sastrawi()
+    if stemmer.delegatedStemmer.dictionary.contains(low):
+        return low
+    return stemmer.stem(low) or low
 
 
 def word_lemmatizer(lang: str) -> Callable[[str], str] | None:
@@ -172,9 +188,17 @@ def lemmatize_phrase(lang: str, phrase: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=None)
+def _lookup_pipeline(lang: str) -> Language:
+    """A blank pipeline with spaCy's lookup lemmatizer: fast lemmas for single words."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
 @functools.lru_cache(maxsize=100_000)
 def _context_free_lemma(lang: str, word: str) -> str:
-    """Lemma of a word out of context, through the pipeline's own lemmatizer."""
-    nlp = load_pipeline(lang)
-    doc = nlp(word)
+    """Lemma of a lexicon or label word out of context (a parser would need a sentence)."""
+    doc = _lookup_pipeline(lang)(word)
     return doc[0].lemma_ if len(doc) else word

@@ -288,50 +288,58 @@ class SentenceRules:
     def subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
                  trig: Trigger, prev_subject: list[Arg] | None) -> tuple[list[Arg], str]:
         """The subject group of a trigger and how it was found."""
+        if trig.swap:
+            # Converse wording: the grammatical subject fills the relation's object slot.
+            fit = lambda a, rel, side: self._fit(a, rel, "object" if side == "subject" else "subject")  # noqa: E731
+            return self._subjects(sent, args, ts, te, left, right, trig, prev_subject, fit)
+        return self._subjects(sent, args, ts, te, left, right, trig, prev_subject, self._fit)
+
+    def _subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
+                  trig: Trigger, prev_subject: list[Arg] | None, fit) -> tuple[list[Arg], str]:
         if trig.subject_side == "after":
             # A nominal trigger whose actor follows: "invasi Ukraina ke Kursk".
-            nxt = [a for a in args if te <= a.start <= te + 2 and self._fit(a, trig.relation, "subject")]
+            nxt = [a for a in args if te <= a.start <= te + 2 and fit(a, trig.relation, "subject")]
             return ([nxt[0]], "after") if nxt else ([], "")
         if trig.subject_side == "source":
             # "crossed the border from Ukraine": the actor is where it came from.
             for _, pe in self._cues("source_preps", te, right):
-                nxt = [a for a in args if pe <= a.start <= pe + 3 and self._fit(a, trig.relation, "subject")]
+                nxt = [a for a in args if pe <= a.start <= pe + 3 and fit(a, trig.relation, "subject")]
                 if nxt:
                     return [nxt[0]], "source"
-        passive = self._agent(args, te, right, trig.relation)
+        passive = self._agent(args, te, right, trig.relation, fit)
         if passive:
             return passive, "passive"
         if self.parsed:
             found = self._parser_subject(args, ts, te)
             if found:
                 return found, "parser"
-        before = [a for a in args if left <= a.start and a.end <= ts and self._fit(a, trig.relation, "subject")]
+        before = [a for a in args if left <= a.start and a.end <= ts and fit(a, trig.relation, "subject")]
         if before:
             anchor = before[-1]
             return self.coordinated([a for a in args if a.end <= ts], anchor, -1), "left"
         if self._starts_with_relative(left):
-            antecedent = [a for a in args if a.end <= left and self._fit(a, trig.relation, "subject")]
+            antecedent = [a for a in args if a.end <= left and fit(a, trig.relation, "subject")]
             if antecedent:
                 return [antecedent[-1]], "relative"
         if self._has_cue("pronouns", left, ts):
             speech = self._cues("speech", sent.start, left + 1)
             if speech:
-                said = [a for a in args if a.end <= speech[-1][0] and self._fit(a, trig.relation, "subject")]
+                said = [a for a in args if a.end <= speech[-1][0] and fit(a, trig.relation, "subject")]
                 if said:
                     return [said[-1]], "pronoun"
             if self.state.last_subject:
                 return list(self.state.last_subject), "pronoun"
         if prev_subject:
             return prev_subject, "coordinated-verb"
-        after = [a for a in args if a.start >= right and self._fit(a, trig.relation, "subject")]
+        after = [a for a in args if a.start >= right and fit(a, trig.relation, "subject")]
         if after and right < sent.end and self.doc[right].text == ",":
             return [after[0]], "fronted-clause"
         return [], ""
 
-    def _agent(self, args: list[Arg], te: int, right: int, relation: str) -> list[Arg]:
+    def _agent(self, args: list[Arg], te: int, right: int, relation: str, fit) -> list[Arg]:
         """The agent of a passive: "dikecam oleh Barat", "condemned by the EU"."""
         for _, pe in self._cues("agent_preps", te, min(right, te + 4)):
-            nxt = [a for a in args if pe <= a.start <= pe + 2 and self._fit(a, relation, "subject")]
+            nxt = [a for a in args if pe <= a.start <= pe + 2 and fit(a, relation, "subject")]
             if nxt:
                 return [nxt[0]]
         return []
@@ -396,8 +404,10 @@ class SentenceRules:
         taken = {a.start for a in subjects}
         if trig.object_side == "none":
             return [], False
-        fits = lambda a: (self._fit(a, trig.relation, "object") is not None  # noqa: E731
-                          or (trig.border and self._fit(a, "reinforcesBorderWith", "object") is not None))
+        slot = "subject" if trig.swap else "object"
+        fits = lambda a: (self._fit(a, trig.relation, slot) is not None  # noqa: E731
+                          or (trig.border and not trig.swap
+                              and self._fit(a, "reinforcesBorderWith", "object") is not None))
         if trig.object_side == "before" or subjects and subjects[0].start >= te and trig.subject_side == "before":
             # Passive ("Y was condemned by X"): the object stands before the trigger.
             cands = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
@@ -519,11 +529,11 @@ class SentenceRules:
                 speaker = self.speaker(args, cue, kind)
             confidence = trig.confidence - (0.1 if how not in ("parser", "left") else 0.0)
             for s_arg, o_arg in pairs:
+                if trig.swap:
+                    s_arg, o_arg = o_arg, s_arg
                 s_ent, o_ent = self._fit(s_arg, relation, "subject"), self._fit(o_arg, relation, "object")
                 if s_ent is None or o_ent is None or s_ent.id == o_ent.id:
                     continue
-                if trig.swap:
-                    s_ent, o_ent = o_ent, s_ent
                 agent = s_arg.agent
                 if s_arg.entity.type == "Person" and s_ent.type != "Person":
                     agent = s_arg.entity.label

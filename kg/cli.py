@@ -1,0 +1,186 @@
+"""The `kg` command line: thin wrappers that parse options, call the library and
+print. It is the only module that talks to the terminal."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import KGError
+
+DEFAULT_CORPUS = Path("seeds")
+DEFAULT_OUT = Path("exports")
+
+
+def _fail(exc: KGError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """kg: build a knowledge graph of Russia-Belarus-Ukraine security relations
+    from news articles in English, French, Indonesian, Russian and Ukrainian."""
+
+
+@main.command()
+@click.argument("corpus", required=False, type=click.Path(path_type=Path), default=DEFAULT_CORPUS)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Directory for graph.ttl, graph.graphml, graph.html and the cache.")
+@click.option("--format", "formats", multiple=True, help="Export format (repeatable); see `kg formats`.")
+@click.option("--full", is_flag=True, help="Ignore the extraction cache and re-extract every article.")
+@click.option("--strict", is_flag=True, help="Exit non-zero if any article was skipped.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="List skipped articles with their reasons.")
+def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, strict: bool, quiet: bool,
+          verbose: bool) -> None:
+    """Read CORPUS (default: seeds/), extract relations, merge and export."""
+    from .build import DEFAULT_FORMATS, build as run_build
+
+    try:
+        report = run_build(corpus, out_dir, formats=formats or DEFAULT_FORMATS, full=full)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    for skipped in report.skipped:
+        if verbose or strict:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    if not quiet:
+        click.echo(f"articles read {report.read}, extracted {report.extracted}, reused {report.reused}, "
+                   f"skipped {len(report.skipped)}; relations {report.relations}, entities {report.entities}")
+        for path in report.written:
+            click.echo(f"wrote {path}")
+    if strict and report.skipped:
+        raise click.ClickException(f"{len(report.skipped)} article(s) skipped (--strict)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+              help="JSON Lines (the evaluation format) or a readable table.")
+def extract(paths: tuple[Path, ...], fmt: str) -> None:
+    """Print the relations found in article FILEs or DIRs."""
+    from .build import BuildReport, extract_corpus
+    from .ontology import load_ontology
+    from .records import dumps, result_records
+
+    try:
+        ontology = load_ontology()
+        report = BuildReport()
+        for path in paths:
+            for result in extract_corpus(path, ontology, None, report):
+                if fmt == "jsonl":
+                    for rec in result_records(result):
+                        click.echo(dumps(rec))
+                    continue
+                click.echo(f"# {result.article.doc_id} ({result.article.lang}, {result.article.date or 'no date'})")
+                for a in result.assertions:
+                    sign = "NOT " if a.polarity == "negative" else ""
+                    click.echo(f"  {a.subject.label} {sign}{a.relation} {a.object.label}  "
+                               f"[{a.modality}, {a.confidence:.2f}]  «{a.evidence.sentence[:100]}»")
+    except KGError as exc:
+        raise _fail(exc) from exc
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+
+
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("corpus", required=False, type=click.Path(exists=True, path_type=Path), default=DEFAULT_CORPUS)
+@click.option("--verbose", is_flag=True, help="List the misses and extras per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(gold: Path, corpus: Path, verbose: bool, as_json: bool) -> None:
+    """Score extraction over CORPUS against a GOLD file (kg-gold/1)."""
+    from .evaluate import evaluate as run_evaluate
+
+    try:
+        figures, errors = run_evaluate(gold, corpus)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(figures, indent=1))
+        return
+    if verbose:
+        for doc, lines in errors.items():
+            click.echo(f"== {doc}")
+            for line in lines:
+                click.echo(f"   {line}")
+    for lang, fig in figures["core_by_language"].items():
+        click.echo(f"core[{lang}]  P={fig['precision']:.3f} R={fig['recall']:.3f} F1={fig['f1']:.3f}")
+    s, c = figures["structural"], figures["core"]
+    click.echo(f"structural  P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
+    click.echo(f"negation recall={figures['negation_recall']:.3f}  dates right={figures['dates_right']}")
+    click.echo(f"core  P={c['precision']:.3f} R={c['recall']:.3f} F1={c['f1']:.3f}")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="The build directory whose graph.ttl is queried.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL updates (in memory; exports are not changed).")
+def query(sparql: str | None, query_file: Path | None, out_dir: Path, fmt: str, allow_update: bool) -> None:
+    """Run a SPARQL query over the built graph (kg:, ent:, rdfs:, skos: ... prefixes are predefined)."""
+    from .ontology import DEFAULT_ONTOLOGY_DIR
+    from .query import format_rows, run_query
+
+    if bool(sparql) == bool(query_file):
+        raise click.UsageError("give either a SPARQL string or -f FILE.rq")
+    text = query_file.read_text(encoding="utf-8") if query_file else str(sparql)
+    try:
+        variables, rows = run_query([out_dir / "graph.ttl", DEFAULT_ONTOLOGY_DIR / "kg.ttl"], text, allow_update)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    click.echo(format_rows(variables, rows, fmt))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+def validate(out_dir: Path) -> None:
+    """Check the built graph against the ontology's SHACL shapes."""
+    from .validate import validate_graph
+
+    try:
+        conforms, report = validate_graph(out_dir / "graph.ttl")
+    except KGError as exc:
+        raise _fail(exc) from exc
+    click.echo(report)
+    if not conforms:
+        raise click.ClickException("the graph does not conform to the shapes")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+def stats(out_dir: Path) -> None:
+    """Documents by language, entities by type and relations by type in the built graph."""
+    from .query import run_query
+
+    try:
+        for title, q in (
+            ("documents by language", "SELECT ?lang (COUNT(?d) AS ?n) WHERE { ?d a kg:Article ; dcterms:language ?lang } GROUP BY ?lang ORDER BY ?lang"),
+            ("entities by type", "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t ; rdfs:label ?l . BIND(STRAFTER(STR(?t), '#') AS ?type) } GROUP BY ?type ORDER BY ?type"),
+            ("relations by type", "SELECT ?relation (COUNT(?r) AS ?n) WHERE { ?r a kg:MergedRelation ; rdf:predicate ?p ; kg:polarity 'positive' . BIND(STRAFTER(STR(?p), '#') AS ?relation) } GROUP BY ?relation ORDER BY ?relation"),
+        ):
+            _, rows = run_query([out_dir / "graph.ttl"], q)
+            click.echo(title)
+            for row in rows:
+                click.echo(f"  {row[0]:<24} {row[1]}")
+    except KGError as exc:
+        raise _fail(exc) from exc
+
+
+@main.command()
+def formats() -> None:
+    """List the export formats."""
+    from .export import REGISTRY, formats as names
+
+    for name in names():
+        click.echo(f"{name:<10} {REGISTRY[name].filename:<16} {REGISTRY[name].description}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

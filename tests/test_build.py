@@ -1,0 +1,121 @@
+"""The build end to end: exports, their validity, determinism and the cache."""
+from __future__ import annotations
+
+import shutil
+
+import networkx as nx
+import pyoxigraph
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.build import build
+from kg.corpus import read_path
+
+from .conftest import SEEDS
+
+
+def test_build_writes_three_exports(seed_build):
+    out, report = seed_build
+    assert report.read == 5 and not report.skipped
+    for name in ("graph.ttl", "graph.graphml", "graph.html"):
+        assert (out / name).stat().st_size > 1000, name
+
+
+def test_turtle_parses_with_rdflib_and_pyoxigraph_into_the_same_graph(seed_build):
+    out, _ = seed_build
+    rdflib_graph = Graph().parse(out / "graph.ttl", format="turtle")
+    store = pyoxigraph.Store()
+    with open(out / "graph.ttl", "rb") as fh:
+        store.load(fh, pyoxigraph.RdfFormat.TURTLE)
+    nt = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in store)
+    oxi_graph = Graph().parse(data=nt, format="nt")
+    assert len(rdflib_graph) > 100
+    assert isomorphic(rdflib_graph, oxi_graph)
+
+
+def test_graphml_loads_with_scalar_attributes(seed_build):
+    out, _ = seed_build
+    g = nx.read_graphml(out / "graph.graphml")
+    assert g.number_of_nodes() > 5 and g.number_of_edges() > 5
+    for _, data in g.nodes(data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in data.values())
+    for _, _, data in g.edges(data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in data.values())
+        assert data["relation"] and data["polarity"] in ("positive", "negative")
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(SEEDS, a)
+    build(SEEDS, b, full=True)
+    for name in ("graph.ttl", "graph.graphml", "graph.html"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_no_relation_comes_from_a_boilerplate_line(seed_build):
+    _, report = seed_build
+    sentences = [a.evidence.sentence for e in report.graph.edges for a in e.assertions]
+    assert sentences
+    for marker in ("Baca juga", "More Stories", "KEYWORD", "automatically generated", "JURNAS VIDEO"):
+        assert not any(marker in s for s in sentences), marker
+
+
+def test_evidence_points_into_the_article_text(seed_build):
+    _, report = seed_build
+    texts = {a.doc_id: read_path(SEEDS / a.doc_id)[0].text for a in report.graph.articles}
+    for edge in report.graph.edges:
+        for a in edge.assertions:
+            ev = a.evidence
+            assert texts[ev.doc_id][ev.char_start:ev.char_end].strip() == ev.sentence
+
+
+def test_rebuild_reuses_the_cache_and_extracts_only_what_changed(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    first = build(corpus, out)
+    assert (first.extracted, first.reused) == (5, 0)
+    again = build(corpus, out)
+    assert (again.extracted, again.reused) == (0, 5)
+    (corpus / "extra.txt").write_text(
+        "MINSK, 4 March 2024 - Belarus accused Ukraine of provocations on the border.\n", encoding="utf-8")
+    added = build(corpus, out)
+    assert (added.extracted, added.reused) == (1, 5)
+    (corpus / "extra.txt").unlink()
+    removed = build(corpus, out)
+    assert removed.read == 5
+    assert all(a.evidence.doc_id != "extra.txt" for e in removed.graph.edges for a in e.assertions)
+
+
+def test_corrupted_cache_entry_is_re_extracted(tmp_path):
+    out = tmp_path / "out"
+    build(SEEDS, out)
+    entries = sorted((out / ".kg-cache").rglob("*.jsonl"))
+    assert len(entries) == 5
+    entries[0].write_bytes(b"\x00garbage{")
+    again = build(SEEDS, out)
+    assert (again.extracted, again.reused) == (1, 4)
+
+
+def test_hosts_query_finds_belarus_hosting_wagner_with_the_indonesian_sentence(seed_build):
+    from kg.query import run_query
+
+    out, _ = seed_build
+    _, rows = run_query([out / "graph.ttl"], """
+        SELECT ?sentence WHERE {
+          ?s kg:hosts ?o .
+          ?a rdf:subject ent:Belarus ; rdf:predicate kg:hosts ; rdf:object ent:WagnerGroup ; kg:sentence ?sentence .
+        }""")
+    assert rows, "Belarus hosts Wagner Group not found"
+    assert any("Wagner" in r[0] for r in rows)
+
+
+@pytest.mark.parametrize("fmt", ["ntriples", "jsonld"])
+def test_other_rdf_formats_parse(tmp_path, fmt):
+    from kg.export import REGISTRY
+
+    out = tmp_path / "o"
+    build(SEEDS, out, formats=(fmt,))
+    parser = {"ntriples": "nt", "jsonld": "json-ld"}[fmt]
+    assert len(Graph().parse(out / REGISTRY[fmt].filename, format=parser)) > 100
