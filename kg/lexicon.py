@@ -35,6 +35,7 @@ CUE_KINDS: frozenset[str] = frozenset({
     "pronouns",          # subject pronouns resolved to the previous subject
     "both",              # "both countries": the two states last named
     "source_preps",      # "from" for violatesBorderOf / attacks origin ("dari", "depuis")
+    "possessive",        # "'s": "Russia's invasion", "Russia's Kursk region"
 })
 
 #: What a trigger entry may say.

@@ -187,7 +187,14 @@ class SentenceRules:
         return group
 
     def _is_joiner(self, k: int) -> bool:
+        """Tokens that may stand between coordinated names; a relative pronoun,
+        a clause break or a verb of saying ends the coordination."""
         tok = self.doc[k]
+        if self._has_cue("coordinators", k, k + 1):
+            return True
+        if any(self._has_cue(kind, k, k + 1) for kind in ("relatives", "clause_breaks", "complementizers",
+                                                          "speech", "speech_after")):
+            return False
         return (tok.text in {",", "(", ")", "«", "»", '"'} or tok.is_stop or k in self.title_tokens
                 or self._has_cue("coordinators", k, k + 1))
 
@@ -228,7 +235,9 @@ class SentenceRules:
                 rel = "officialOf"
             if person_after is not None:
                 subject = person_after
-                modifiers = [a for a in before if a.end >= ts - 1] + [a for a in after if a.start < subject.start]
+                touching = [a for a in before if a.end >= ts - 1
+                            and not any(t.is_punct for t in self.doc[a.end:ts])]
+                modifiers = touching + [a for a in after if a.start < subject.start]
                 between = self.doc[te:subject.start]
                 if any(t.is_punct and t.text not in {",", "(", ")"} for t in between):
                     continue
@@ -261,6 +270,13 @@ class SentenceRules:
         "Ashuluk di Wilayah Astrakhan", "the Kursk region of Russia"."""
         out = []
         ordered = sorted(args, key=lambda a: a.start)
+        for owner, place in zip(ordered, ordered[1:]):
+            # "Russia's Kursk region": a place right after a possessive lies in the possessor.
+            if (place.entity.type in ("Region", "City", "MilitarySite") and owner.kind == "name"
+                    and self._cues("possessive", owner.end, owner.end + 1) and place.start == owner.end + 1
+                    and self.ont.fits("locatedIn", place.entity.type, owner.entity.type)):
+                out.append(Found(place.entity, "locatedIn", owner.entity, confidence=0.7,
+                                 trigger=self.doc[owner.start:place.end].text, rule="possessive-place"))
         for first, second in zip(ordered, ordered[1:]):
             if first.entity.type not in ("Region", "City", "MilitarySite") or first.kind != "name":
                 continue
@@ -297,8 +313,17 @@ class SentenceRules:
     def _subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
                   trig: Trigger, prev_subject: list[Arg] | None, fit) -> tuple[list[Arg], str]:
         if trig.subject_side == "after":
-            # A nominal trigger whose actor follows: "invasi Ukraina ke Kursk".
-            nxt = [a for a in args if te <= a.start <= te + 2 and fit(a, trig.relation, "subject")]
+            # A nominal trigger: its actor is a possessor or adjective right before
+            # it ("Russia's invasion", "российское вторжение") or follows it
+            # ("invasi Ukraina ke Kursk", "le déploiement de la Russie").
+            poss = self._cues("possessive", ts - 1, ts)
+            edge = poss[0][0] if poss else ts
+            own = [a for a in args if a.end == edge and (poss or a.kind == "demonym")
+                   and fit(a, trig.relation, "subject")]
+            if own:
+                return [own[-1]], "possessor"
+            nxt = [a for a in args if te <= a.start <= te + 2 and fit(a, trig.relation, "subject")
+                   and not any(t.is_punct for t in self.doc[te:a.start])]
             return ([nxt[0]], "after") if nxt else ([], "")
         if trig.subject_side == "source":
             # "crossed the border from Ukraine": the actor is where it came from.
@@ -418,8 +443,11 @@ class SentenceRules:
                   and not (trig.subject_side == "after" and subjects and a.start <= subjects[0].start)]
         chosen: list[Arg] = []
         if trig.preps:
+            stops = [s for kind in ("clause_breaks", "relatives") for s, _ in self._cues(kind, te, sent.end)]
+            stop = min(stops + [sent.end])
             for _, pe in self._prep_spans(trig, te, right):
-                cand = [a for a in args if pe <= a.start <= pe + 6 and a.start not in taken and fits(a)]
+                cand = [a for a in args if pe <= a.start <= pe + 6 and a.start < stop and a.start not in taken
+                        and fits(a)]
                 if cand and cand[0] not in chosen:
                     chosen.append(cand[0])
         else:
@@ -500,7 +528,10 @@ class SentenceRules:
         free = [a for a in args if a.start not in absorbed]
         instruments = [a.entity.label for a in args if a.entity.type == "WeaponSystem"]
         prev_subject: list[Arg] | None = None
+        spans = [(a.start, a.end) for a in args]
         for ts, te, trig in self.triggers(sent):
+            if any(s <= ts < e or s <= te - 1 < e for s, e in spans):
+                continue  # a word of a name ("Collective Security Treaty Organisation"); gaps may hold names
             left, right = self.clause(sent, ts, te)
             subjects, how = self.subjects(sent, free, ts, te, left, right, trig, prev_subject)
             relation = trig.relation
