@@ -91,6 +91,7 @@ class Extractor:
         for index, sent in enumerate(doc.sents):
             if not sent.text.strip():
                 continue
+            rules.index(sent)
             args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end), sent)
             for arg in args:
                 mentions.append((index, Mention(arg.entity, arg.start, arg.end, doc[arg.start].idx,

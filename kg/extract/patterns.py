@@ -82,7 +82,7 @@ class PhraseSet:
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[tuple[Phrase, object]]] = {}
-        self._prefixed: list[tuple[Phrase, object]] = []
+        self._prefixed: dict[str, list[tuple[Phrase, object]]] = {}  # by the stem's first two letters
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
@@ -91,7 +91,7 @@ class PhraseSet:
         first = phrase[0]
         assert first is not None
         if first.prefix:
-            self._prefixed.append((phrase, payload))
+            self._prefixed.setdefault(first.surface[:2], []).append((phrase, payload))
             return
         for key in {first.surface, first.lemma} - {"\x00"}:
             self._by_key.setdefault(key, []).append((phrase, payload))
@@ -101,7 +101,12 @@ class PhraseSet:
         candidates = self._by_key.get(surface[i], [])
         if lemma[i] != surface[i]:
             candidates = candidates + self._by_key.get(lemma[i], [])
-        candidates += [c for c in self._prefixed if c[0][0] is not None and c[0][0].matches(surface[i], lemma[i])]
+        if self._prefixed:
+            for key in {surface[i][:2], lemma[i][:2], surface[i][:1], lemma[i][:1]}:
+                candidates = candidates + [c for c in self._prefixed.get(key, ())
+                                           if c[0][0] is not None and c[0][0].matches(surface[i], lemma[i])]
+        if not candidates:
+            return []
         out = []
         seen = set()
         for phrase, payload in candidates:

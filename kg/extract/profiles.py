@@ -157,7 +157,7 @@ def load_pipeline(lang: str) -> Language:
     """The spaCy pipeline of a language, loaded once per process."""
     profile = PROFILES[lang]
     if profile.pipeline != "blank":
-        nlp = spacy.load(profile.pipeline)
+        nlp = spacy.load(profile.pipeline, exclude=["ner"])  # names come from the gazetteer
         nlp.add_pipe("kg_newline_sentences", before="parser")
         return nlp
     nlp = spacy.blank(lang)

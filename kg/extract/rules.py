@@ -80,10 +80,13 @@ class CompiledLexicon:
             for words in trig.words:
                 self.triggers.add(compile_phrase(lang, words), trig)
         self.cues: dict[str, PhraseSet] = {}
+        self.all_cues = PhraseSet()  # every kind at once, for one pass per sentence
         for kind, phrases in lexicon.cues.items():
             ps = PhraseSet()
             for phrase in phrases:
-                ps.add(compile_phrase(lang, tuple(phrase.split())), kind)
+                compiled = compile_phrase(lang, tuple(phrase.split()))
+                ps.add(compiled, kind)
+                self.all_cues.add(compiled, kind)
             self.cues[kind] = ps
         self.titles = PhraseSet()
         for relation, phrases in lexicon.titles.items():
@@ -92,6 +95,12 @@ class CompiledLexicon:
         self.bodies = PhraseSet()
         for phrase in lexicon.bodies:
             self.bodies.add(compile_phrase(lang, tuple(phrase.split())), phrase)
+        self.preps: dict[int, PhraseSet] = {}
+        for trig in lexicon.triggers:
+            ps = PhraseSet()
+            for p in trig.preps:
+                ps.add(compile_phrase(lang, tuple(p.split())), p)
+            self.preps[id(trig)] = ps
 
     def cue_spans(self, kind: str, surface: list[str], lemma: list[str], start: int, end: int) -> list[tuple[int, int]]:
         """(start, end) of every cue of one kind within [start, end)."""
@@ -115,10 +124,23 @@ class SentenceRules:
         self.parsed = parsed
         self.state = DocState()
         self.title_tokens: set[int] = set()  # tokens of role appositions in the current sentence
+        self._bounds = (0, 0)
+        self._index: dict[str, list[tuple[int, int]]] = {}
 
     # ---------------------------------------------------------------- helpers
+    def index(self, sent: Span) -> None:
+        """Find every cue of the sentence once; the rules then only filter."""
+        self._bounds = (sent.start, sent.end)
+        self._index = {}
+        for s, e, kind in self.lex.all_cues.spans(self.surface, self.lemma, sent.start, sent.end):
+            self._index.setdefault(str(kind), []).append((s, e))
+
     def _cues(self, kind: str, start: int, end: int) -> list[tuple[int, int]]:
-        return self.lex.cue_spans(kind, self.surface, self.lemma, max(start, 0), end)
+        start = max(start, 0)
+        lo, hi = self._bounds
+        if lo <= start and end <= hi:
+            return [(s, e) for s, e in self._index.get(kind, ()) if start <= s and e <= end]
+        return self.lex.cue_spans(kind, self.surface, self.lemma, start, end)
 
     def _has_cue(self, kind: str, start: int, end: int) -> bool:
         return bool(self._cues(kind, start, end))
@@ -467,9 +489,7 @@ class SentenceRules:
         return group, border
 
     def _prep_spans(self, trig: Trigger, start: int, end: int) -> list[tuple[int, int]]:
-        ps = PhraseSet()
-        for p in trig.preps:
-            ps.add(compile_phrase(self.lex.lexicon.language, tuple(p.split())), p)
+        ps = self.lex.preps[id(trig)]
         return [(s, e) for s, e, _ in ps.spans(self.surface, self.lemma, start, end)]
 
     # ---------------------------------------------------------------- qualifiers

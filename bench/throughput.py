@@ -1,0 +1,57 @@
+"""Extraction throughput per language on one core: sentences and words per second.
+
+    python bench/throughput.py [--repeat 5] [--corpus tests/data/articles]
+
+Loads each language's pipeline, gazetteer and lexicon first (not timed), then
+times extraction over that language's test articles, repeated; prints the
+median. The machines are shared: read medians and ratios, not single runs.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from kg.corpus import iter_corpus
+from kg.extract import Extractor
+from kg.extract.profiles import load_pipeline
+from kg.model import Article
+from kg.ontology import load_ontology
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1] / "tests/data/articles")
+    ap.add_argument("--extra", type=Path, default=Path(__file__).resolve().parents[1] / "seeds")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--copies", type=int, default=4, help="copies of each article per timed pass")
+    args = ap.parse_args()
+    extractor = Extractor(load_ontology())
+    by_lang: dict[str, list[Article]] = {}
+    for root in (args.corpus, args.extra):
+        for item in iter_corpus(root):
+            if isinstance(item, Article):
+                by_lang.setdefault(item.lang, []).append(item)
+    print(f"{'lang':<5} {'path':<8} {'sentences':>9} {'words':>7} {'sent/s':>8} {'words/s':>8}  (median of {args.repeat})")
+    for lang in sorted(by_lang):
+        articles = by_lang[lang] * args.copies
+        extractor.prepare(lang)
+        list(extractor.extract_many(articles[:2]))  # warm caches
+        nlp = load_pipeline(lang)
+        docs = list(nlp.pipe(a.text for a in articles))
+        sentences = sum(1 for d in docs for s in d.sents if s.text.strip())
+        words = sum(1 for d in docs for t in d if t.is_alpha)
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            for _ in extractor.extract_many(articles):
+                pass
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        path = "parser" if lang == "fr" else "rules"
+        print(f"{lang:<5} {path:<8} {sentences:>9} {words:>7} {sentences / median:>8.0f} {words / median:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()
