@@ -15,10 +15,10 @@ from spacy.tokens import Doc
 
 from ..dates import find_dates
 from ..lexicon import load_lexicon
-from ..model import Article, Assertion, Evidence, ExtractionResult, Mention
+from ..model import Article, Assertion, Entity, Evidence, ExtractionResult, Mention
 from ..ontology import Ontology
 from .gazetteer import gazetteer_for, token_keys
-from .profiles import PROFILES, load_pipeline
+from .profiles import PROFILES, fold, load_pipeline
 from .rules import Arg, CompiledLexicon, Found, SentenceRules
 
 #: Bumped whenever the rules change what they output, so caches are invalidated.
@@ -122,11 +122,49 @@ class Extractor:
                     agent = doc[bs:be].text
                     break
             args.append(Arg(f.entry.entity, f.start, f.end, f.entry.kind, state, agent))
+        args += self._unknown_people(rules, sent, args)
         # "Both countries": the two states named last stand in for the phrase.
         for bs, be in rules._cues("both", sent.start, sent.end):
             for ent in rules.state.recent_states[-2:]:
                 args.append(Arg(ent, bs, be, "both"))
         return sorted(args, key=lambda a: (a.start, a.entity.id))
+
+    def _unknown_people(self, rules: SentenceRules, sent, args: list[Arg]) -> list[Arg]:
+        """People the ontology lacks, named right after a role title: "начальник
+        Генштаба ВС Белоруссии Павел Муравейко", "голова Єврокомісії Урсула фон дер Ляєн".
+
+        Two or three capitalised words (name particles allowed between them)
+        within six tokens after the title, not part of a known name; Russian and
+        Ukrainian case forms are lemmatised back to the nominative.
+        """
+        doc = rules.doc
+        taken = {i for a in args for i in range(a.start, a.end)}
+        out: list[Arg] = []
+        for _, te, _ in rules.lex.titles.spans(rules.surface, rules.lemma, sent.start, sent.end):
+            i = te
+            while i < min(te + 6, sent.end) and not _name_start(doc, i, taken):
+                if doc[i].is_punct and doc[i].text not in {",", "-", "«", "»", '"'}:
+                    break
+                i += 1
+            if i >= min(te + 6, sent.end) or not _name_start(doc, i, taken):
+                continue
+            j = i
+            while j < sent.end and j - i < 5 and j not in taken and (
+                    _capitalised(doc[j]) or (doc[j].is_lower and doc[j].text in _NAME_PARTICLES)):
+                j += 1
+            while j > i and not _capitalised(doc[j - 1]):
+                j -= 1
+            words = [doc[k] for k in range(i, j) if _capitalised(doc[k])]
+            if not 2 <= len(words) <= 3 or any(rules.lex.bodies.matches_at(rules.surface, rules.lemma, k, j)
+                                                for k in range(i, j)):
+                continue
+            cyrillic = any("\u0400" <= c <= "\u04ff" for c in doc[i].text)
+            label = " ".join((doc[k].lemma_.title() if cyrillic and _capitalised(doc[k]) else doc[k].text)
+                             for k in range(i, j))
+            ident = "new/Person/" + "_".join(fold(label).split())
+            out.append(Arg(Entity(ident, label, "Person", (), None, in_ontology=False), i, j, "name"))
+            taken.update(range(i, j))
+        return out
 
     def _assertion(self, found: Found, evidence: Evidence, article: Article, event_dates: list[str]) -> Assertion:
         subject, obj = found.subject, found.object
@@ -163,3 +201,16 @@ class Extractor:
                                      trigger=role.title, rule="ontology-role"))
                 stated.add((person_id, role.relation))
         return out
+
+
+# Lower-case words that may stand inside a person's name.
+_NAME_PARTICLES = frozenset({"von", "van", "der", "de", "den", "al", "bin", "фон", "дер", "ван", "де"})
+
+
+def _capitalised(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and not token.is_upper
+
+
+def _name_start(doc, i: int, taken: set[int]) -> bool:
+    return i not in taken and _capitalised(doc[i]) and i + 1 < len(doc) and (
+        _capitalised(doc[i + 1]) or doc[i + 1].text in _NAME_PARTICLES) and i + 1 not in taken

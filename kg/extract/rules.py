@@ -174,9 +174,9 @@ class SentenceRules:
             if relation not in ("deploysTo", "locatedIn", "attacks") and self.ont.is_a("Country", allowed):
                 return arg.state
         if arg.entity.type == "Person" and relation in STATE_ACTS:
-            state = self._state_of_person(arg.entity)
-            if state is not None:
-                return state
+            # Only states deploy, sanction or shoot down; a person we cannot tie
+            # to a state is not the actor of such a relation.
+            return self._state_of_person(arg.entity)
         if self.ont.is_a(arg.entity.type, allowed):
             return arg.entity
         if arg.state is not None and self.ont.is_a(arg.state.type, allowed):
