@@ -136,21 +136,30 @@ def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | No
     yield from flush()
 
 
-def build(corpus: Path, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FORMATS, full: bool = False,
-          ontology_dir: Path = DEFAULT_ONTOLOGY_DIR, progress: Callable[[str], None] | None = None,
-          languages: tuple[str, ...] | None = None) -> BuildReport:
-    """Build the graph of a corpus and write its exports; returns what was done."""
+def collect(corpus: Path, out_dir: Path, *, full: bool = False, ontology_dir: Path = DEFAULT_ONTOLOGY_DIR,
+            progress: Callable[[str], None] | None = None,
+            languages: tuple[str, ...] | None = None) -> tuple[KnowledgeGraph, Ontology, BuildReport]:
+    """Extract (through the cache in `out_dir`) and merge; the caller holds the lock."""
     if not corpus.exists():
         raise KGError(f"{corpus}: no such corpus directory or file")
     ontology = load_ontology(ontology_dir)
     report = BuildReport()
+    cache = ExtractionCache(out_dir, pipeline_version(ontology, ontology_dir / "lexicons"))
+    results = list(extract_corpus(corpus, ontology, cache, report, progress, languages, reuse=not full))
+    graph = merge(results)
+    report.graph = graph
+    report.relations = len(graph.edges)
+    report.entities = len(graph.entities)
+    return graph, ontology, report
+
+
+def build(corpus: Path, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FORMATS, full: bool = False,
+          ontology_dir: Path = DEFAULT_ONTOLOGY_DIR, progress: Callable[[str], None] | None = None,
+          languages: tuple[str, ...] | None = None) -> BuildReport:
+    """Build the graph of a corpus and write its exports; returns what was done."""
     with build_lock(out_dir):
-        cache = ExtractionCache(out_dir, pipeline_version(ontology, ontology_dir / "lexicons"))
-        results = list(extract_corpus(corpus, ontology, cache, report, progress, languages, reuse=not full))
-        graph = merge(results)
-        report.graph = graph
-        report.relations = len(graph.edges)
-        report.entities = len(graph.entities)
+        graph, ontology, report = collect(corpus, out_dir, full=full, ontology_dir=ontology_dir,
+                                          progress=progress, languages=languages)
         report.written = export(graph, ontology, out_dir, formats)
         (out_dir / "build.json").write_text(json.dumps({
             "read": report.read, "extracted": report.extracted, "reused": report.reused,

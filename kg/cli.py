@@ -174,6 +174,27 @@ def stats(out_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("url")
+@click.argument("corpus", required=False, type=click.Path(path_type=Path), default=DEFAULT_CORPUS)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="The build directory whose extraction cache is reused.")
+def push(url: str, corpus: Path, out_dir: Path) -> None:
+    """Send the graph of CORPUS to a SPARQL store's Graph Store endpoint URL
+    (e.g. http://127.0.0.1:7878/store): one named graph per article, one for
+    the ontology, one for the merged relations; each replaces its previous version."""
+    from .build import build_lock, collect
+    from .push import push as run_push
+
+    try:
+        with build_lock(out_dir):
+            graph, ontology, _ = collect(corpus, out_dir)
+        sent = run_push(graph, ontology, url)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"pushed {len(sent)} named graphs to {url}")
+
+
+@main.command()
 def formats() -> None:
     """List the export formats."""
     from .export import REGISTRY, formats as names
