@@ -16,10 +16,10 @@ def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     degree = graph.degree()
     for ent in graph.entities.values():
-        g.add_node(ent.id, label=_clean(ent.label), type=ent.type, wikidata=ent.wikidata or "",
+        g.add_node(_clean(ent.id), label=_clean(ent.label), type=ent.type, wikidata=ent.wikidata or "",
                    aliases=_clean("; ".join(ent.aliases)), mentions=int(degree.get(ent.id, 0)))
     for edge in graph.edges:
-        g.add_edge(edge.subject.id, edge.object.id, key="|".join(edge.key),
+        g.add_edge(_clean(edge.subject.id), _clean(edge.object.id), key=_clean("|".join(edge.key)),
                    relation=edge.relation, polarity=edge.polarity, modality=edge.modality,
                    mentions=edge.mentions, sources=edge.sources, confidence=float(edge.confidence),
                    first_seen=edge.first_seen or "", last_seen=edge.last_seen or "",
