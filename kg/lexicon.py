@@ -69,6 +69,7 @@ class Lexicon:
     titles: dict[str, tuple[str, ...]]  # leaderOf / officialOf / memberOf -> title words
     bodies: tuple[str, ...]  # state bodies kept as the assertion's agent
     path: str = ""
+    free_word_order: bool = False  # subjects may follow the verb (Russian, Ukrainian)
 
     def cue(self, kind: str) -> tuple[str, ...]:
         """The words of one cue kind (empty if the lexicon gives none)."""
@@ -143,7 +144,7 @@ def parse_lexicon(text: str, path: str, relations: frozenset[str]) -> Lexicon:
                            mark.line + 1 if mark else None) from exc
     if not isinstance(data, dict) or "language" not in data:
         raise LexiconError(path, "a lexicon is a mapping with at least 'language'")
-    unknown = set(data) - {"language", "relations", "cues", "titles", "bodies", "__line__"}
+    unknown = set(data) - {"language", "relations", "cues", "titles", "bodies", "free_word_order", "__line__"}
     if unknown:
         raise LexiconError(path, f"unknown top-level key(s) {sorted(unknown)}")
     triggers: list[Trigger] = []
@@ -177,6 +178,7 @@ def parse_lexicon(text: str, path: str, relations: frozenset[str]) -> Lexicon:
         titles=titles,
         bodies=_words(data.get("bodies") or [], path, 0),
         path=path,
+        free_word_order=bool(data.get("free_word_order", False)),
     )
 
 

@@ -28,7 +28,10 @@ STATE_ACTS = frozenset({
 # security relation.
 NON_PARTY_TYPES = frozenset({"NewsOutlet", "WeaponSystem"})
 
-STRUCTURAL_TITLES = ("leaderOf", "officialOf", "memberOf")
+# A leader calling another state an ally, or backing it, speaks for the state:
+# "Putin called Pyongyang a reliable ally" is Russia allyOf North Korea. A
+# person with no known state keeps the relation.
+SPEAKS_FOR_STATE = frozenset({"allyOf", "supports"})
 
 
 @dataclass
@@ -177,6 +180,10 @@ class SentenceRules:
             # Only states deploy, sanction or shoot down; a person we cannot tie
             # to a state is not the actor of such a relation.
             return self._state_of_person(arg.entity)
+        if arg.entity.type == "Person" and relation in SPEAKS_FOR_STATE:
+            state = self._state_of_person(arg.entity)
+            if state is not None:
+                return state
         if self.ont.is_a(arg.entity.type, allowed):
             return arg.entity
         if arg.state is not None and self.ont.is_a(arg.state.type, allowed):
@@ -381,6 +388,12 @@ class SentenceRules:
         after = [a for a in args if a.start >= right and fit(a, trig.relation, "subject")]
         if after and right < sent.end and self.doc[right].text == ",":
             return [after[0]], "fronted-clause"
+        if self.lex.lexicon.free_word_order:
+            # Russian and Ukrainian put the subject after the verb when the
+            # object or an adverbial comes first: "передать Киеву обещала Великобритания".
+            later = [a for a in args if te <= a.start < right and fit(a, trig.relation, "subject")]
+            if len(later) >= 2 or (later and any(a.end <= ts for a in args if left <= a.start)):
+                return [later[-1]], "postverbal"
         return [], ""
 
     def _agent(self, args: list[Arg], te: int, right: int, relation: str, fit) -> list[Arg]:
@@ -495,13 +508,19 @@ class SentenceRules:
     # ---------------------------------------------------------------- qualifiers
     def polarity(self, left: int, ts: int, te: int, right: int) -> str:
         """Negative when a negation cue stands just before the trigger (or "pas"
-        just after it), or a denying verb ("ruled out", "exclure") governs it."""
+        just after it), or a denying verb governs it ("ruled out joining",
+        "denied that Russia planned ..."); a negated denial ("did not rule out",
+        "не исключил") denies nothing."""
         if self._has_cue("negation", max(left, ts - 3), ts):
             return NEGATIVE
         if self._has_cue("negation_after", te, min(te + 2, right)):
             return NEGATIVE
-        if self._has_cue("negating_words", max(left, ts - 6), ts):
-            return NEGATIVE
+        denials = self._cues("negating_words", max(left, ts - 6), ts)
+        if not denials and self._has_cue("complementizers", left, left + 1):
+            denials = self._cues("negating_words", max(self._bounds[0], left - 5), left)
+        for ds, _ in denials:
+            if not self._has_cue("negation", max(self._bounds[0], ds - 2), ds):
+                return NEGATIVE
         return POSITIVE
 
     def modality(self, sent: Span, left: int, ts: int, te: int) -> tuple[str, tuple[int, int] | None]:
