@@ -57,6 +57,7 @@ class Gazetteer:
         self.lang = lang
         self.by_surface: dict[tuple[str, ...], list[GazetteerEntry]] = {}
         self.by_lemma: dict[tuple[str, ...], list[GazetteerEntry]] = {}
+        self.longest: dict[str, int] = {}  # first word (surface or lemma) -> longest label it starts
         usable = _label_langs(lang) | {""}
         for ind in ontology.individuals.values():
             entity = ind.entity()
@@ -82,6 +83,7 @@ class Gazetteer:
         surface = tuple(s for s, _ in pairs)
         lemma = tuple(lem for _, lem in pairs)
         for index, key in ((self.by_surface, surface), (self.by_lemma, lemma)):
+            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
             bucket = index.setdefault(key, [])
             if not any(e.entity.id == entry.entity.id and e.kind == entry.kind and e.exact == entry.exact
                        for e in bucket):
@@ -93,7 +95,8 @@ class Gazetteer:
         i = start
         while i < end:
             match = None
-            for length in range(min(MAX_LABEL_TOKENS, end - i), 0, -1):
+            longest = max(self.longest.get(surface[i], 0), self.longest.get(lemma[i], 0))
+            for length in range(min(longest, end - i), 0, -1):
                 entries = self.by_surface.get(tuple(surface[i:i + length]))
                 if entries is None:
                     entries = self.by_lemma.get(tuple(lemma[i:i + length]))

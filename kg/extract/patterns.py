@@ -83,11 +83,22 @@ class PhraseSet:
     def __init__(self) -> None:
         self._by_key: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: dict[str, list[tuple[Phrase, object]]] = {}  # by the stem's first two letters
+        # Each phrase under its longest plain word (likely its rarest): a sentence
+        # without that word cannot hold the phrase, which saves trying it at every token.
+        self._anchored: dict[str, list[tuple[Phrase, object]]] = {}
+        self._unanchored: list[tuple[Phrase, object]] = []
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
         if not phrase:
             return
+        plain = [w for w in phrase if w is not None and not w.prefix]
+        if plain:
+            anchor = max(plain, key=lambda w: len(w.surface))
+            for key in {anchor.surface, anchor.lemma} - {"\x00"}:
+                self._anchored.setdefault(key, []).append((phrase, payload))
+        else:
+            self._unanchored.append((phrase, payload))
         first = phrase[0]
         assert first is not None
         if first.prefix:
@@ -120,8 +131,30 @@ class PhraseSet:
 
     def spans(self, surface: list[str], lemma: list[str], start: int, end: int) -> list[tuple[int, int, object]]:
         """Every match (start, end, payload) within [start, end)."""
+        keys = set(surface[start:end]) | set(lemma[start:end])
+        candidates: dict[int, tuple[Phrase, object]] = {}
+        for key in keys:
+            for item in self._anchored.get(key, ()):
+                candidates[id(item[0])] = item
+        for item in self._unanchored:
+            candidates[id(item[0])] = item
+        if not candidates:
+            return []
+        local = PhraseSet()
+        for phrase, payload in candidates.values():
+            local._add_first(phrase, payload)
         out = []
         for i in range(start, end):
-            for stop, payload in self.matches_at(surface, lemma, i, end):
+            for stop, payload in local.matches_at(surface, lemma, i, end):
                 out.append((i, stop, payload))
         return out
+
+    def _add_first(self, phrase: Phrase, payload: object) -> None:
+        """Index by first word only (a per-sentence candidate set)."""
+        first = phrase[0]
+        assert first is not None
+        if first.prefix:
+            self._prefixed.setdefault(first.surface[:2], []).append((phrase, payload))
+            return
+        for key in {first.surface, first.lemma} - {"\x00"}:
+            self._by_key.setdefault(key, []).append((phrase, payload))

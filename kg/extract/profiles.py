@@ -41,6 +41,7 @@ PROFILES: dict[str, Profile] = {
 _NAME_TAGS = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Abbr"})
 
 
+@functools.lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
     """Lower-case, strip Latin accents, unify apostrophes and ё; keep Cyrillic letters."""
     out = []
