@@ -75,7 +75,7 @@ class ExtractionCache:
             return None
         if len(results) != 1 or results[0].article.doc_id != article.doc_id:
             return None
-        return ExtractionResult(article, results[0].assertions)
+        return ExtractionResult(article, results[0].assertions, names=results[0].names)
 
     def put(self, result: ExtractionResult) -> None:
         """Store a result atomically."""

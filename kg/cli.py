@@ -21,9 +21,28 @@ def _fail(exc: KGError) -> click.ClickException:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """kg: build a knowledge graph of Russia-Belarus-Ukraine security relations
-    from news articles in English, French, Indonesian, Russian and Ukrainian."""
+    from news articles in English, French, Indonesian, Russian and Ukrainian.
+
+    Defaults come from kg.toml or [tool.kg] in pyproject.toml (corpus, out,
+    formats, languages) in the current directory; options win."""
+    from .config import load_config
+
+    try:
+        config = load_config()
+    except KGError as exc:
+        raise _fail(exc) from exc
+    out = {"out_dir": config["out"]} if "out" in config else {}
+    corpus = {"corpus": config["corpus"]} if "corpus" in config else {}
+    build_defaults = {**out, **corpus}
+    if "formats" in config:
+        build_defaults["formats"] = tuple(config["formats"])
+    if "languages" in config:
+        build_defaults["languages"] = tuple(config["languages"])
+    ctx.default_map = {"build": build_defaults, "push": {**out, **corpus}, "add": {**out, **corpus},
+                       **{name: out for name in ("query", "validate", "stats", "entities", "show")}}
 
 
 @main.command()
@@ -32,21 +51,28 @@ def main() -> None:
               help="Directory for graph.ttl, graph.graphml, graph.html and the cache.")
 @click.option("--format", "formats", multiple=True, help="Export format (repeatable); see `kg formats`.")
 @click.option("--full", is_flag=True, help="Ignore the extraction cache and re-extract every article.")
+@click.option("--lang", "languages", multiple=True, help="Read only articles in these languages (repeatable).")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any article was skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped articles with their reasons.")
-def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, strict: bool, quiet: bool,
-          verbose: bool) -> None:
+def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, languages: tuple[str, ...],
+          strict: bool, quiet: bool, verbose: bool) -> None:
     """Read CORPUS (default: seeds/), extract relations, merge and export."""
     from .build import DEFAULT_FORMATS, build as run_build
 
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        progress = lambda doc: click.echo(f"\r\033[K{doc}", err=True, nl=False)  # noqa: E731
     try:
-        report = run_build(corpus, out_dir, formats=formats or DEFAULT_FORMATS, full=full)
+        report = run_build(Path(corpus), Path(out_dir), formats=tuple(formats) or DEFAULT_FORMATS, full=full,
+                           progress=progress, languages=tuple(languages) or None)
     except KGError as exc:
         raise _fail(exc) from exc
     for skipped in report.skipped:
         if verbose or strict:
             click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    if progress is not None:
+        click.echo("\r\033[K", err=True, nl=False)
     if not quiet:
         click.echo(f"articles read {report.read}, extracted {report.extracted}, reused {report.reused}, "
                    f"skipped {len(report.skipped)}; relations {report.relations}, entities {report.entities}")
@@ -132,7 +158,8 @@ def query(sparql: str | None, query_file: Path | None, out_dir: Path, fmt: str, 
         raise click.UsageError("give either a SPARQL string or -f FILE.rq")
     text = query_file.read_text(encoding="utf-8") if query_file else str(sparql)
     try:
-        variables, rows = run_query([out_dir / "graph.ttl", DEFAULT_ONTOLOGY_DIR / "kg.ttl"], text, allow_update)
+        variables, rows = run_query([Path(out_dir) / "graph.ttl", DEFAULT_ONTOLOGY_DIR / "kg.ttl"], text,
+                                    allow_update)
     except KGError as exc:
         raise _fail(exc) from exc
     click.echo(format_rows(variables, rows, fmt))
@@ -145,7 +172,7 @@ def validate(out_dir: Path) -> None:
     from .validate import validate_graph
 
     try:
-        conforms, report = validate_graph(out_dir / "graph.ttl")
+        conforms, report = validate_graph(Path(out_dir) / "graph.ttl")
     except KGError as exc:
         raise _fail(exc) from exc
     click.echo(report)
@@ -165,7 +192,7 @@ def stats(out_dir: Path) -> None:
             ("entities by type", "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t ; rdfs:label ?l . BIND(STRAFTER(STR(?t), '#') AS ?type) } GROUP BY ?type ORDER BY ?type"),
             ("relations by type", "SELECT ?relation (COUNT(?r) AS ?n) WHERE { ?r a kg:MergedRelation ; rdf:predicate ?p ; kg:polarity 'positive' . BIND(STRAFTER(STR(?p), '#') AS ?relation) } GROUP BY ?relation ORDER BY ?relation"),
         ):
-            _, rows = run_query([out_dir / "graph.ttl"], q)
+            _, rows = run_query([Path(out_dir) / "graph.ttl"], q)
             click.echo(title)
             for row in rows:
                 click.echo(f"  {row[0]:<24} {row[1]}")
@@ -186,12 +213,76 @@ def push(url: str, corpus: Path, out_dir: Path) -> None:
     from .push import push as run_push
 
     try:
-        with build_lock(out_dir):
-            graph, ontology, _ = collect(corpus, out_dir)
+        with build_lock(Path(out_dir)):
+            graph, ontology, _ = collect(Path(corpus), Path(out_dir))
         sent = run_push(graph, ontology, url)
     except KGError as exc:
         raise _fail(exc) from exc
     click.echo(f"pushed {len(sent)} named graphs to {url}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--corpus", type=click.Path(path_type=Path), default=DEFAULT_CORPUS, show_default=True,
+              help="The corpus directory to copy into.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--no-build", is_flag=True, help="Only copy; do not rebuild.")
+def add(paths: tuple[Path, ...], corpus: Path, out_dir: Path, no_build: bool) -> None:
+    """Copy article files or directories into the corpus (refusing exact duplicates), then rebuild."""
+    from .build import build as run_build
+    from .inspect import add_articles
+
+    copied, refused = add_articles(list(paths), Path(corpus))
+    for src, reason in refused:
+        click.echo(f"not added {src}: {reason}", err=True)
+    click.echo(f"added {len(copied)} article(s) to {corpus}")
+    if copied and not no_build:
+        try:
+            report = run_build(Path(corpus), Path(out_dir))
+        except KGError as exc:
+            raise _fail(exc) from exc
+        click.echo(f"articles read {report.read}, extracted {report.extracted}, reused {report.reused}, "
+                   f"skipped {len(report.skipped)}; relations {report.relations}, entities {report.entities}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--merges", is_flag=True, help="Also list every name (any language, any case form) merged into each entity.")
+def entities(out_dir: Path, merges: bool) -> None:
+    """List the entities of the built graph with their number of relations."""
+    from .inspect import entities as list_entities
+
+    try:
+        rows = list_entities(Path(out_dir) / "graph.ttl")
+    except KGError as exc:
+        raise _fail(exc) from exc
+    for row in rows:
+        click.echo(f"{row.label:<32} {row.type:<14} {row.relations:>4}  {row.id}")
+        if merges and row.names:
+            click.echo(f"{'':<32} names: {', '.join(row.names)}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+def show(name: str, out_dir: Path) -> None:
+    """Show an entity found by any of its names in any language, with its relations
+    and the strongest evidence sentence of each."""
+    from .inspect import find_entity, relations_of
+
+    graph = Path(out_dir) / "graph.ttl"
+    try:
+        entity = find_entity(graph, name)
+        rows = relations_of(graph, entity.id)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{entity.label} ({entity.type}, {entity.id})")
+    if entity.names:
+        click.echo(f"  seen as: {', '.join(entity.names)}")
+    for s, rel, o, pol, mentions, sentence in rows:
+        sign = "NOT " if pol == "negative" else ""
+        click.echo(f"  {s} {sign}{rel} {o}  ({mentions} mention(s))")
+        click.echo(f"      «{sentence}»")
 
 
 @main.command()

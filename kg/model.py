@@ -106,3 +106,10 @@ class ExtractionResult:
     article: Article
     assertions: tuple[Assertion, ...] = ()
     mentions: tuple[tuple[int, Mention], ...] = field(default=())  # (sentence index, mention)
+    names: tuple[tuple[str, str, str], ...] = ()  # (entity id, lang, surface form) seen in the article
+
+    def surface_forms(self) -> tuple[tuple[str, str, str], ...]:
+        """Distinct (entity id, lang, text) of the names this article used, sorted."""
+        if self.names:
+            return self.names
+        return tuple(sorted({(m.entity.id, self.article.lang, m.text) for _, m in self.mentions}))

@@ -46,8 +46,10 @@ def assertion_record(a: Assertion) -> dict:
 
 
 def result_records(result: ExtractionResult) -> Iterator[dict]:
-    """The document record, then one record per assertion."""
-    yield document_record(result.article)
+    """The document record (with the names seen), then one record per assertion."""
+    rec = document_record(result.article)
+    rec["names"] = [list(n) for n in result.surface_forms()]
+    yield rec
     for a in result.assertions:
         yield assertion_record(a)
 
@@ -68,6 +70,7 @@ def read_records(lines: Iterable[str], source: str = "<input>") -> Iterator[Extr
 
     article: Article | None = None
     assertions: list[Assertion] = []
+    names: tuple = ()
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
@@ -78,7 +81,8 @@ def read_records(lines: Iterable[str], source: str = "<input>") -> Iterator[Extr
             raise KGError(f"{source}:{n}: not JSON: {exc.msg}") from exc
         if rec.get("kind") == "document":
             if article is not None:
-                yield ExtractionResult(article, tuple(assertions))
+                yield ExtractionResult(article, tuple(assertions), names=names)
+            names = tuple(tuple(n) for n in rec.get("names") or ())
             article = Article(doc_id=rec["doc"], text="", lang=rec.get("lang") or "", path=rec.get("path") or "",
                               title=rec.get("title"), date=rec.get("date"), source=rec.get("source"),
                               url=rec.get("url"), sha256=rec.get("sha256") or "")
@@ -97,4 +101,4 @@ def read_records(lines: Iterable[str], source: str = "<input>") -> Iterator[Extr
                 confidence=float(rec.get("confidence", 0.5)), trigger=rec.get("trigger") or "",
                 rule=rec.get("rule") or ""))
     if article is not None:
-        yield ExtractionResult(article, tuple(assertions))
+        yield ExtractionResult(article, tuple(assertions), names=names)

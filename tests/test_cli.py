@@ -106,3 +106,45 @@ def test_only_cli_imports_click():
         if path.name != "cli.py":
             assert "import click" not in path.read_text(encoding="utf-8"), path
     assert isinstance(main, click.Group)
+
+
+def test_add_refuses_duplicates_and_rebuilds(tmp_path):
+    corpus = tmp_path / "corpus"
+    src = SEEDS / "002_493b31309f41d34b.txt"
+    runner = CliRunner()
+    first = runner.invoke(main, ["add", str(src), "--corpus", str(corpus), "--out", str(tmp_path / "o")])
+    assert first.exit_code == 0 and "added 1" in first.output and "extracted 1" in first.output
+    again = runner.invoke(main, ["add", str(src), "--corpus", str(corpus), "--out", str(tmp_path / "o")])
+    assert again.exit_code == 0 and "added 0" in again.output
+    assert sorted(p.name for p in corpus.iterdir()) == [src.name]
+
+
+def test_show_finds_an_entity_by_any_alias_and_entities_lists_merges(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    runner.invoke(main, ["build", str(SEEDS), "--out", str(out), "--format", "turtle"])
+    for name in ("Лукашенко", "Loukachenko", "lukashenko"):
+        shown = runner.invoke(main, ["show", name, "--out", str(out)])
+        assert shown.exit_code == 0, shown.output
+        assert shown.output.startswith("Alexander Lukashenko (Person")
+        assert "leaderOf Belarus" in shown.output and "«" in shown.output
+    missing = runner.invoke(main, ["show", "Nobody Atall", "--out", str(out)])
+    assert missing.exit_code != 0 and "kg entities" in missing.output
+    listed = runner.invoke(main, ["entities", "--merges", "--out", str(out)])
+    assert listed.exit_code == 0
+    belarus = listed.output.split("Belarus", 1)[1].split("\n", 2)[1]
+    assert "Biélorussie" in belarus and "Belarusia" in belarus
+
+
+def test_config_file_sets_defaults(tmp_path, monkeypatch):
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text((SEEDS / "004_6a78c5cc85ba6fb9.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "kg.toml").write_text('corpus = "articles"\nout = "built"\nformats = ["turtle"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "built" / "graph.ttl").exists() and not (tmp_path / "built" / "graph.html").exists()
+    (tmp_path / "kg.toml").write_text('corpsu = "x"\n', encoding="utf-8")
+    bad = CliRunner().invoke(main, ["build"])
+    assert bad.exit_code != 0 and "kg.toml" in bad.output and "corpsu" in bad.output

@@ -68,6 +68,8 @@ def build_rdf(graph: KnowledgeGraph, ontology: Ontology) -> Graph:
         g.bind(prefix, ns)
     for entity in graph.entities.values():
         _entity(g, entity, ontology)
+        for lang, text in graph.seen_as.get(entity.id, ()):
+            g.add((entity_iri(entity.id), KG.seenAs, Literal(_clean(text), lang=lang or None)))
     for article in graph.articles:
         node = doc_iri(article.doc_id)
         g.add((node, RDF.type, KG.Article))

@@ -94,6 +94,8 @@ class Extractor:
             rules.index(sent)
             args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end), sent)
             for arg in args:
+                if arg.kind == "both":
+                    continue  # "both countries" is not a name of either
                 mentions.append((index, Mention(arg.entity, arg.start, arg.end, doc[arg.start].idx,
                                                 doc[arg.end - 1].idx + len(doc[arg.end - 1].text),
                                                 doc[arg.start:arg.end].text, arg.agent, arg.kind)))

@@ -206,6 +206,8 @@ class SentenceRules:
                 continue
             if len(between) > 6 or not all(self._is_joiner(k) for k in between):
                 break
+            if (nxt.entity.type == "Person") != (anchor.entity.type == "Person"):
+                break  # "Poland, Lithuania and Latvia", "Putin and Lukashenko": like joins like
             if not any(self.doc[k].text == "," or self._has_cue("coordinators", k, k + 1) for k in between) \
                     and len(between) > 0:
                 break

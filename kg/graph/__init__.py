@@ -7,7 +7,7 @@ any order, or twice, give the same graph.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..model import NEGATIVE, Article, Assertion, Entity, ExtractionResult
@@ -80,6 +80,7 @@ class KnowledgeGraph:
     entities: dict[str, Entity]
     edges: tuple[Edge, ...]
     articles: tuple[Article, ...]
+    seen_as: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # id -> (lang, text)
 
     def positive_edges(self) -> tuple[Edge, ...]:
         """Edges that assert a relation (negatives are kept only as evidence)."""
@@ -104,8 +105,11 @@ def merge(results: Iterable[ExtractionResult]) -> KnowledgeGraph:
     """Merge extraction results into one graph; a document seen twice counts once."""
     articles: dict[str, Article] = {}
     assertions: dict[tuple, Assertion] = {}
+    names: dict[str, set[tuple[str, str]]] = {}
     for result in results:
         articles[result.article.doc_id] = result.article
+        for ident, lang, text in result.surface_forms():
+            names.setdefault(ident, set()).add((lang, text))
         for a in result.assertions:
             assertions[_assertion_key(a)] = a
     grouped: dict[tuple, list[Assertion]] = {}
@@ -118,5 +122,6 @@ def merge(results: Iterable[ExtractionResult]) -> KnowledgeGraph:
                 entities.setdefault(ent.id, ent)
     edges = tuple(Edge(group[0].subject, rel, group[0].object, pol, tuple(group))
                   for (s, rel, o, pol), group in sorted(grouped.items()))
+    seen_as = {ident: tuple(sorted(names.get(ident, ()))) for ident in sorted(entities)}
     return KnowledgeGraph(dict(sorted(entities.items())), edges,
-                          tuple(articles[k] for k in sorted(articles)))
+                          tuple(articles[k] for k in sorted(articles)), seen_as)
