@@ -52,20 +52,22 @@ def main(ctx: click.Context) -> None:
 @click.option("--format", "formats", multiple=True, help="Export format (repeatable); see `kg formats`.")
 @click.option("--full", is_flag=True, help="Ignore the extraction cache and re-extract every article.")
 @click.option("--lang", "languages", multiple=True, help="Read only articles in these languages (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any article was skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped articles with their reasons.")
 def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, languages: tuple[str, ...],
-          strict: bool, quiet: bool, verbose: bool) -> None:
+          jobs: int | None, strict: bool, quiet: bool, verbose: bool) -> None:
     """Read CORPUS (default: seeds/), extract relations, merge and export."""
-    from .build import DEFAULT_FORMATS, build as run_build
+    from .build import DEFAULT_FORMATS, build as run_build, default_jobs
 
     progress = None
     if not quiet and sys.stderr.isatty():
         progress = lambda doc: click.echo(f"\r\033[K{doc}", err=True, nl=False)  # noqa: E731
     try:
         report = run_build(Path(corpus), Path(out_dir), formats=tuple(formats) or DEFAULT_FORMATS, full=full,
-                           progress=progress, languages=tuple(languages) or None)
+                           progress=progress, languages=tuple(languages) or None, jobs=jobs or default_jobs())
     except KGError as exc:
         raise _fail(exc) from exc
     for skipped in report.skipped:

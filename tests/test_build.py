@@ -119,3 +119,15 @@ def test_other_rdf_formats_parse(tmp_path, fmt):
     build(SEEDS, out, formats=(fmt,))
     parser = {"ntriples": "nt", "jsonld": "json-ld"}[fmt]
     assert len(Graph().parse(out / REGISTRY[fmt].filename, format=parser)) > 100
+
+
+def test_parallel_extraction_gives_the_same_graph(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    for f in sorted(SEEDS.iterdir()):  # enough articles for several batches
+        for n in range(3):
+            (corpus / f"copy{n}_{f.name}").write_bytes(f.read_bytes())
+    one = build(corpus, tmp_path / "one", full=True, jobs=1, formats=("turtle",))
+    two = build(corpus, tmp_path / "two", full=True, jobs=2, formats=("turtle",))
+    assert one.read == two.read == 20
+    assert (tmp_path / "one" / "graph.ttl").read_bytes() == (tmp_path / "two" / "graph.ttl").read_bytes()

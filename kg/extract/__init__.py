@@ -127,7 +127,7 @@ class Extractor:
         args += self._unknown_people(rules, sent, args)
         # "Both countries": the two states named last stand in for the phrase.
         for bs, be in rules._cues("both", sent.start, sent.end):
-            for ent in rules.state.recent_states[-2:]:
+            for ent in rules.salient_pair():
                 args.append(Arg(ent, bs, be, "both"))
         return sorted(args, key=lambda a: (a.start, a.entity.id))
 

@@ -70,6 +70,7 @@ class DocState:
     person_state: dict[str, Entity] = field(default_factory=dict)  # person id -> state
     last_subject: list[Arg] = field(default_factory=list)
     recent_states: list[Entity] = field(default_factory=list)
+    state_counts: dict[str, int] = field(default_factory=dict)
 
 
 class CompiledLexicon:
@@ -241,6 +242,12 @@ class SentenceRules:
                 breaks.add(tok.i)
         left = max([b for b in breaks if b < start] + [sent.start])
         right = min([b for b in breaks if b >= end] + [sent.end])
+        if left <= sent.start + 1 and self._has_cue("clause_breaks", left, left + 1):
+            # A fronted subordinate clause ("Meskipun tidak mengirim ..., Lukashenko ...",
+            # "Although ..., Minsk ...") ends at its first comma.
+            commas = [t.i for t in self.doc[end:right] if t.text == ","]
+            if commas:
+                right = commas[0]
         return left, right
 
     def _starts_with_relative(self, left: int) -> bool:
@@ -309,7 +316,7 @@ class SentenceRules:
                 out.append(Found(place.entity, "locatedIn", owner.entity, confidence=0.7,
                                  trigger=self.doc[owner.start:place.end].text, rule="possessive-place"))
         for first, second in zip(ordered, ordered[1:]):
-            if first.entity.type not in ("Region", "City", "MilitarySite") or first.kind != "name":
+            if first.entity.type not in ("Region", "City", "MilitarySite") or first.kind not in ("name", "capital"):
                 continue
             if second.kind not in ("name", "demonym") or second.entity.id == first.entity.id:
                 continue
@@ -480,7 +487,7 @@ class SentenceRules:
                   and not (trig.subject_side == "after" and subjects and a.start <= subjects[0].start)]
         chosen: list[Arg] = []
         if trig.preps:
-            stops = [s for kind in ("clause_breaks", "relatives") for s, _ in self._cues(kind, te, sent.end)]
+            stops = [s for s, _ in self._cues("clause_breaks", te, sent.end)]
             stop = min(stops + [sent.end])
             for _, pe in self._prep_spans(trig, te, right):
                 cand = [a for a in args if pe <= a.start <= pe + 6 and a.start < stop and a.start not in taken
@@ -623,13 +630,22 @@ class SentenceRules:
         return found
 
     def remember(self, args: list[Arg]) -> None:
-        """Keep the states named, for "both countries"."""
+        """Count the states named, for "both countries": the two most named so far
+        (ties go to the more recent), which in news is the pair the story is about."""
         for a in args:
             ent = a.state if a.kind == "capital" and a.state else a.entity
-            if ent.type == "Country":
+            if ent.type == "Country" and a.kind != "both":
+                self.state.state_counts[ent.id] = self.state.state_counts.get(ent.id, 0) + 1
                 if ent in self.state.recent_states:
                     self.state.recent_states.remove(ent)
                 self.state.recent_states.append(ent)
+
+    def salient_pair(self) -> list[Entity]:
+        """The two states most named so far in the document."""
+        recency = {e.id: i for i, e in enumerate(self.state.recent_states)}
+        ranked = sorted(self.state.recent_states,
+                        key=lambda e: (self.state.state_counts.get(e.id, 0), recency[e.id]), reverse=True)
+        return ranked[:2]
 
 
 def _longest(spans: list) -> list:
