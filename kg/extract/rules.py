@@ -468,7 +468,7 @@ class SentenceRules:
         return group
 
     def objects(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, te: int,
-                right: int, trig: Trigger) -> tuple[list[Arg], bool]:
+                right: int, trig: Trigger, how: str = "") -> tuple[list[Arg], bool]:
         """The object group of a trigger, and whether a border word stood before it."""
         taken = {a.start for a in subjects}
         if trig.object_side == "none":
@@ -477,7 +477,7 @@ class SentenceRules:
         fits = lambda a: (self._fit(a, trig.relation, slot) is not None  # noqa: E731
                           or (trig.border and not trig.swap
                               and self._fit(a, "reinforcesBorderWith", "object") is not None))
-        if trig.object_side == "before" or subjects and subjects[0].start >= te and trig.subject_side == "before":
+        if trig.object_side == "before" or how == "passive":
             # Passive ("Y was condemned by X"): the object stands before the trigger.
             cands = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
             return ([cands[-1]] if cands else []), False
@@ -583,7 +583,7 @@ class SentenceRules:
             left, right = self.clause(sent, ts, te)
             subjects, how = self.subjects(sent, free, ts, te, left, right, trig, prev_subject)
             relation = trig.relation
-            objects, border = self.objects(sent, free, subjects, ts, te, right, trig)
+            objects, border = self.objects(sent, free, subjects, ts, te, right, trig, how)
             if border:
                 relation = "reinforcesBorderWith"
             rel = self.ont.relations[relation]
