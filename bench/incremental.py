@@ -26,12 +26,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
     args = ap.parse_args()
-    corpus, extra = args.work / f"corpus{args.n}", args.work / "extra"
+    corpus = args.work / f"corpus{args.n}"
     if not corpus.exists():
         subprocess.run([sys.executable, str(HERE / "synth.py"), str(corpus), "--n", str(args.n)], check=True)
-    shutil.rmtree(extra, ignore_errors=True)
-    subprocess.run([sys.executable, str(HERE / "synth.py"), str(extra), "--n", str(args.repeat), "--seed", "99"],
-                   check=True)
+    # The added article is a real one (a seed), as an analyst would add.
+    extra = HERE.parent / "seeds"
     full, incremental = [], []
     for r in range(args.repeat):
         out = args.work / "out"
@@ -39,7 +38,7 @@ def main() -> None:
         start = time.perf_counter()
         report = build(corpus, out, full=True)
         full.append(time.perf_counter() - start)
-        new = sorted(extra.iterdir())[r]
+        new = sorted(extra.iterdir())[r % 5]
         shutil.copy(new, corpus / f"added_{r}_{new.name}")
         start = time.perf_counter()
         again = build(corpus, out)

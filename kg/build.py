@@ -43,10 +43,18 @@ class BuildReport:
 
 
 def pipeline_version(ontology: Ontology, lexicon_dir: Path) -> str:
-    """A hash of everything that changes what extraction outputs."""
+    """A hash of everything that changes what extraction outputs: the reader and
+    rules source, the ontology, the lexicons and the boilerplate patterns."""
     from .extract import RULES_VERSION
 
     digest = hashlib.sha256(RULES_VERSION.encode())
+    package = Path(__file__).resolve().parent
+    sources = [package / "corpus.py", package / "dates.py", package / "model.py", package / "records.py",
+               *sorted((package / "extract").glob("*.py"))]
+    for path in sources + sorted((lexicon_dir.parent / "boilerplate").glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     digest.update(ontology.fingerprint.encode())
     for path in sorted(lexicon_dir.glob("*.yaml")):
         digest.update(path.name.encode())

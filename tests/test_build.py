@@ -131,3 +131,21 @@ def test_parallel_extraction_gives_the_same_graph(tmp_path):
     two = build(corpus, tmp_path / "two", full=True, jobs=2, formats=("turtle",))
     assert one.read == two.read == 20
     assert (tmp_path / "one" / "graph.ttl").read_bytes() == (tmp_path / "two" / "graph.ttl").read_bytes()
+
+
+def test_builds_in_separate_processes_are_byte_identical(tmp_path):
+    """Python randomises string hashing per process: no set order may leak into the output."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(SEEDS), "--out", str(out), "-q",
+                               "--format", "turtle", "--format", "graphml"], env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        digests.add(((out / "graph.ttl").read_bytes(), (out / "graph.graphml").read_bytes()))
+    assert len(digests) == 1

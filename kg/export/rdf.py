@@ -39,7 +39,8 @@ def _digest(*parts: object) -> str:
 def assertion_iri(a: Assertion) -> URIRef:
     """A content-derived IRI for one assertion."""
     return ASR[_digest(a.evidence.doc_id, a.evidence.sentence_index, a.subject.id, a.relation, a.object.id,
-                       a.polarity, a.rule)]
+                       a.polarity, a.modality, a.attributed_to.id if a.attributed_to else "", a.agent or "",
+                       a.instrument or "", a.rule, a.trigger, a.confidence)]
 
 
 def _clean(text: str) -> str:
@@ -60,12 +61,30 @@ def _date(value: str | None) -> Literal | None:
     return None
 
 
+PREFIXES = (("kg", KG), ("ent", ENT), ("doc", DOC), ("asr", ASR), ("rel", REL), ("wd", WD), ("skos", SKOS),
+            ("prov", PROV), ("dcterms", DCTERMS), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD))
+
+
+class _Triples(set):  # noqa: N801
+    """Collects triples; much faster than rdflib's Graph.add for a one-off export."""
+
+    def add(self, triple) -> None:  # type: ignore[override]
+        super().add(triple)
+
+
 def build_rdf(graph: KnowledgeGraph, ontology: Ontology) -> Graph:
-    """The rdflib graph of the export."""
+    """The rdflib graph of the export (for `kg push` and tests)."""
     g = Graph()
-    for prefix, ns in (("kg", KG), ("ent", ENT), ("doc", DOC), ("asr", ASR), ("rel", REL), ("wd", WD),
-                       ("skos", SKOS), ("prov", PROV), ("dcterms", DCTERMS), ("owl", OWL)):
+    for prefix, ns in PREFIXES:
         g.bind(prefix, ns)
+    for triple in export_triples(graph, ontology):
+        g.add(triple)
+    return g
+
+
+def export_triples(graph: KnowledgeGraph, ontology: Ontology) -> set:
+    """Every triple of the export, as rdflib terms."""
+    g = _Triples()
     for entity in graph.entities.values():
         _entity(g, entity, ontology)
         for lang, text in graph.seen_as.get(entity.id, ()):
@@ -150,13 +169,36 @@ def _assertion(g: Graph, node: URIRef, a: Assertion) -> None:
             g.add((node, prop, _date(value)))
 
 
-def _serialize(fmt: str):
+def _oxi(term):
+    import pyoxigraph
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
+
+
+def _fast(fmt_name: str):
+    """Serialise with pyoxigraph (Rust): sorted triples, so the bytes are stable."""
     def write(graph: KnowledgeGraph, ontology: Ontology) -> bytes:
-        data = build_rdf(graph, ontology).serialize(format=fmt, encoding="utf-8")
-        return data if isinstance(data, bytes) else data.encode("utf-8")
+        import pyoxigraph
+
+        fmt = getattr(pyoxigraph.RdfFormat, fmt_name)
+        triples = sorted(export_triples(graph, ontology), key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+        oxi = (pyoxigraph.Triple(_oxi(s), _oxi(p), _oxi(o)) for s, p, o in triples)
+        prefixes = {name: str(ns) for name, ns in PREFIXES} if fmt_name == "TURTLE" else None
+        return pyoxigraph.serialize(oxi, format=fmt, prefixes=prefixes)
     return write
 
 
-register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(_serialize("turtle"))
-register("ntriples", "graph.nt", "RDF N-Triples")(_serialize("nt"))
-register("jsonld", "graph.jsonld", "RDF JSON-LD")(_serialize("json-ld"))
+def _jsonld(graph: KnowledgeGraph, ontology: Ontology) -> bytes:
+    data = build_rdf(graph, ontology).serialize(format="json-ld", encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(_fast("TURTLE"))
+register("ntriples", "graph.nt", "RDF N-Triples")(_fast("N_TRIPLES"))
+register("jsonld", "graph.jsonld", "RDF JSON-LD")(_jsonld)

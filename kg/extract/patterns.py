@@ -147,7 +147,9 @@ class PhraseSet:
         for i in range(start, end):
             for stop, payload in local.matches_at(surface, lemma, i, end):
                 out.append((i, stop, payload))
-        return out
+        # Candidates come from sets, whose order changes with the process's hash
+        # seed: sort so that every tie is broken the same way in every run.
+        return sorted(out, key=lambda m: (m[0], m[1], payload_order(m[2])))
 
     def _add_first(self, phrase: Phrase, payload: object) -> None:
         """Index by first word only (a per-sentence candidate set)."""
@@ -158,3 +160,8 @@ class PhraseSet:
             return
         for key in {first.surface, first.lemma} - {"\x00"}:
             self._by_key.setdefault(key, []).append((phrase, payload))
+
+
+def payload_order(payload: object) -> tuple:
+    """A stable sort key for a match's payload (a trigger, a cue kind, a relation name)."""
+    return (getattr(payload, "line", 0), str(getattr(payload, "relation", "")), str(getattr(payload, "words", payload)))

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
 from ..ontology import Ontology
-from .patterns import PhraseSet, compile_phrase
+from .patterns import PhraseSet, compile_phrase, payload_order
 from ..lexicon import Lexicon, Trigger
 
 # Relations in which a person acts only on behalf of the state: "Lukashenko
@@ -553,17 +553,23 @@ class SentenceRules:
             mood = REPORTED
         return mood, cue
 
+    def _speaker_entity(self, arg: Arg) -> Entity | None:
+        """Who speaks: a capital speaks for its state; places and weapons do not speak."""
+        if arg.kind == "capital" and arg.state is not None:
+            return arg.state
+        return arg.entity if self.ont.is_a(arg.entity.type, "Actor") else None
+
     def speaker(self, args: list[Arg], cue: tuple[int, int], kind: str) -> Entity | None:
         """Who made the claim: the subject before "said", the name after "according to"."""
         s, e = cue
         if kind == "speech":
             cands = [a for a in args if a.end <= s]
-            return cands[-1].entity if cands else None
+            return self._speaker_entity(cands[-1]) if cands else None
         cands = [a for a in args if e <= a.start <= e + 4]
         if cands:
-            return cands[0].entity
+            return self._speaker_entity(cands[0])
         if self.state.last_subject:
-            return self.state.last_subject[0].entity
+            return self._speaker_entity(self.state.last_subject[0])
         return None
 
     # ---------------------------------------------------------------- sentence
@@ -650,7 +656,7 @@ class SentenceRules:
 
 def _longest(spans: list) -> list:
     """Longest matches first, dropping any that overlap a longer one; in text order."""
-    spans = sorted(spans, key=lambda m: (-(m[1] - m[0]), m[0]))
+    spans = sorted(spans, key=lambda m: (-(m[1] - m[0]), m[0], payload_order(m[2])))
     taken: set[int] = set()
     out = []
     for s, e, payload in spans:
