@@ -232,7 +232,7 @@ def push(url: str, corpus: Path, out_dir: Path) -> None:
 def add(paths: tuple[Path, ...], corpus: Path, out_dir: Path, no_build: bool) -> None:
     """Copy article files or directories into the corpus (refusing exact duplicates), then rebuild."""
     from .build import build as run_build
-    from .inspect import add_articles
+    from .browse import add_articles
 
     copied, refused = add_articles(list(paths), Path(corpus))
     for src, reason in refused:
@@ -252,7 +252,7 @@ def add(paths: tuple[Path, ...], corpus: Path, out_dir: Path, no_build: bool) ->
 @click.option("--merges", is_flag=True, help="Also list every name (any language, any case form) merged into each entity.")
 def entities(out_dir: Path, merges: bool) -> None:
     """List the entities of the built graph with their number of relations."""
-    from .inspect import entities as list_entities
+    from .browse import entities as list_entities
 
     try:
         rows = list_entities(Path(out_dir) / "graph.ttl")
@@ -270,7 +270,7 @@ def entities(out_dir: Path, merges: bool) -> None:
 def show(name: str, out_dir: Path) -> None:
     """Show an entity found by any of its names in any language, with its relations
     and the strongest evidence sentence of each."""
-    from .inspect import find_entity, relations_of
+    from .browse import find_entity, relations_of
 
     graph = Path(out_dir) / "graph.ttl"
     try:
