@@ -99,13 +99,7 @@ class PhraseSet:
                 self._anchored.setdefault(key, []).append((phrase, payload))
         else:
             self._unanchored.append((phrase, payload))
-        first = phrase[0]
-        assert first is not None
-        if first.prefix:
-            self._prefixed.setdefault(first.surface[:2], []).append((phrase, payload))
-            return
-        for key in {first.surface, first.lemma} - {"\x00"}:
-            self._by_key.setdefault(key, []).append((phrase, payload))
+        self._add_first(phrase, payload)
 
     def matches_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
         """Every (end, payload) of a phrase that matches starting at token i."""
