@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..model import NEGATIVE, Article, Assertion, Entity, ExtractionResult
+from ..model import Article, Assertion, Entity, ExtractionResult
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,18 @@ class Edge:
         return len(self.documents)
 
     @property
+    def _dates(self) -> list[str]:
+        return [d for d in (a.event_date or a.doc_date for a in self.assertions) if d]
+
+    @property
     def first_seen(self) -> str | None:
-        """Earliest document (or event) date."""
-        dates = sorted(d for a in self.assertions for d in (a.event_date or a.doc_date,) if d)
-        return dates[0] if dates else None
+        """Earliest event (or document) date."""
+        return min(self._dates, default=None)
 
     @property
     def last_seen(self) -> str | None:
-        """Latest document (or event) date."""
-        dates = sorted(d for a in self.assertions for d in (a.event_date or a.doc_date,) if d)
-        return dates[-1] if dates else None
+        """Latest event (or document) date."""
+        return max(self._dates, default=None)
 
     @property
     def confidence(self) -> float:
@@ -81,10 +83,6 @@ class KnowledgeGraph:
     edges: tuple[Edge, ...]
     articles: tuple[Article, ...]
     seen_as: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # id -> (lang, text)
-
-    def positive_edges(self) -> tuple[Edge, ...]:
-        """Edges that assert a relation (negatives are kept only as evidence)."""
-        return tuple(e for e in self.edges if e.polarity != NEGATIVE)
 
     def degree(self) -> Counter:
         """Mentions per entity over all edges (for sizing nodes)."""
