@@ -21,13 +21,18 @@ class Word:
     lemma: str
     prefix: bool = False
 
+    def __post_init__(self) -> None:
+        # The token keys (folded surface or lemma) this word accepts, for a set test.
+        keys = (self.surface,) if self.lemma == "\x00" else (self.surface, self.lemma)
+        object.__setattr__(self, "keys", frozenset(keys))
+
     def matches(self, surface: str, lemma: str) -> bool:
         """Whether a token (folded surface, folded lemma) is this word."""
         if self.prefix:
             return surface.startswith(self.surface) or lemma.startswith(self.surface)
         if self.lemma == "\x00":
             return surface == self.surface
-        return surface in (self.surface, self.lemma) or lemma in (self.surface, self.lemma)
+        return surface in self.keys or lemma in self.keys
 
 
 Phrase = tuple[Word | None, ...]  # None is a gap
@@ -57,7 +62,20 @@ def compile_phrase(lang: str, words: tuple[str, ...]) -> Phrase:
 
 
 def match_at(phrase: Phrase, surface: list[str], lemma: list[str], i: int, limit: int) -> int | None:
-    """End (exclusive) of a match of `phrase` starting at token i, or None."""
+    """End (exclusive) of a match of `phrase` starting at token i, or None.
+
+    A gap takes the fewest tokens that let the rest match."""
+    if not phrase:
+        return None
+    if None not in phrase:  # the common case, without recursion
+        end = i + len(phrase)
+        if end > limit:
+            return None
+        for k, word in enumerate(phrase):
+            if not word.matches(surface[i + k], lemma[i + k]):
+                return None
+        return end
+
     def step(k: int, j: int) -> int | None:
         if k == len(phrase):
             return j
@@ -72,8 +90,6 @@ def match_at(phrase: Phrase, surface: list[str], lemma: list[str], i: int, limit
             return None
         return step(k + 1, j + 1)
 
-    if not phrase:
-        return None
     return step(0, i)
 
 
@@ -81,40 +97,54 @@ class PhraseSet:
     """Many phrases, indexed by their first word for speed, each with a payload."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, list[tuple[Phrase, object]]] = {}
-        self._prefixed: dict[str, list[tuple[Phrase, object]]] = {}  # by the stem's first two letters
-        # Each phrase under its longest plain word (likely its rarest): a sentence
-        # without that word cannot hold the phrase, which saves trying it at every token.
-        self._anchored: dict[str, list[tuple[Phrase, object]]] = {}
-        self._unanchored: list[tuple[Phrase, object]] = []
+        # Each entry: (phrase, payload, anchors). A phrase is tried only where a
+        # token is its first word, and only in a window that holds one of its
+        # anchors (its longest plain word, likely its rarest) -- or always when
+        # it has no plain word.
+        self._by_key: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}
+        self._prefixed: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}  # stem's first 2 letters
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
         if not phrase:
             return
         plain = [w for w in phrase if w is not None and not w.prefix]
+        anchors = None
         if plain:
             anchor = max(plain, key=lambda w: len(w.surface))
-            for key in {anchor.surface, anchor.lemma} - {"\x00"}:
-                self._anchored.setdefault(key, []).append((phrase, payload))
-        else:
-            self._unanchored.append((phrase, payload))
-        self._add_first(phrase, payload)
+            anchors = frozenset({anchor.surface, anchor.lemma} - {"\x00"})
+        entry = (phrase, payload, anchors)
+        first = phrase[0]
+        assert first is not None
+        self._count += 1
+        if first.prefix:
+            self._prefixed.setdefault(first.surface[:2], []).append(entry)
+            return
+        for key in {first.surface, first.lemma} - {"\x00"}:
+            self._by_key.setdefault(key, []).append(entry)
+
+    def _candidates(self, surface: str, lemma: str) -> list:
+        candidates = self._by_key.get(surface, [])
+        if lemma != surface:
+            more = self._by_key.get(lemma)
+            if more:
+                candidates = candidates + more
+        if self._prefixed:
+            for key in {surface[:2], lemma[:2], surface[:1], lemma[:1]}:
+                for entry in self._prefixed.get(key, ()):
+                    if entry[0][0].matches(surface, lemma):
+                        candidates = candidates + [entry]
+        return candidates
 
     def matches_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
         """Every (end, payload) of a phrase that matches starting at token i."""
-        candidates = self._by_key.get(surface[i], [])
-        if lemma[i] != surface[i]:
-            candidates = candidates + self._by_key.get(lemma[i], [])
-        if self._prefixed:
-            for key in {surface[i][:2], lemma[i][:2], surface[i][:1], lemma[i][:1]}:
-                candidates = candidates + [c for c in self._prefixed.get(key, ())
-                                           if c[0][0] is not None and c[0][0].matches(surface[i], lemma[i])]
-        if not candidates:
-            return []
         out = []
-        seen = set()
-        for phrase, payload in candidates:
+        seen: set[int] = set()
+        for phrase, payload, _ in self._candidates(surface[i], lemma[i]):
             if id(phrase) in seen:
                 continue
             seen.add(id(phrase))
@@ -125,37 +155,38 @@ class PhraseSet:
 
     def spans(self, surface: list[str], lemma: list[str], start: int, end: int) -> list[tuple[int, int, object]]:
         """Every match (start, end, payload) within [start, end)."""
-        keys = set(surface[start:end]) | set(lemma[start:end])
-        candidates: dict[int, tuple[Phrase, object]] = {}
-        for key in keys:
-            for item in self._anchored.get(key, ()):
-                candidates[id(item[0])] = item
-        for item in self._unanchored:
-            candidates[id(item[0])] = item
-        if not candidates:
-            return []
-        local = PhraseSet()
-        for phrase, payload in candidates.values():
-            local._add_first(phrase, payload)
+        present: set[str] | None = None  # the window's keys, computed on first need
         out = []
         for i in range(start, end):
-            for stop, payload in local.matches_at(surface, lemma, i, end):
-                out.append((i, stop, payload))
-        # Candidates come from sets, whose order changes with the process's hash
-        # seed: sort so that every tie is broken the same way in every run.
+            candidates = self._candidates(surface[i], lemma[i])
+            if not candidates:
+                continue
+            seen: set[int] = set()
+            for phrase, payload, anchors in candidates:
+                if id(phrase) in seen:
+                    continue
+                seen.add(id(phrase))
+                if anchors is not None:
+                    if present is None:
+                        present = set(surface[start:end]) | set(lemma[start:end])
+                    if anchors.isdisjoint(present):
+                        continue
+                stop = match_at(phrase, surface, lemma, i, end)
+                if stop is not None:
+                    out.append((i, stop, payload))
+        # Candidates come in lexicon order, but a tie must not depend on it:
+        # sort so that every tie is broken the same way in every run.
         return sorted(out, key=lambda m: (m[0], m[1], payload_order(m[2])))
 
-    def _add_first(self, phrase: Phrase, payload: object) -> None:
-        """Index by first word only (a per-sentence candidate set)."""
-        first = phrase[0]
-        assert first is not None
-        if first.prefix:
-            self._prefixed.setdefault(first.surface[:2], []).append((phrase, payload))
-            return
-        for key in {first.surface, first.lemma} - {"\x00"}:
-            self._by_key.setdefault(key, []).append((phrase, payload))
+
+_ORDERS: dict[int, tuple[tuple, object]] = {}  # id(payload) -> (key, payload kept alive)
 
 
 def payload_order(payload: object) -> tuple:
     """A stable sort key for a match's payload (a trigger, a cue kind, a relation name)."""
-    return (getattr(payload, "line", 0), str(getattr(payload, "relation", "")), str(getattr(payload, "words", payload)))
+    cached = _ORDERS.get(id(payload))
+    if cached is not None and cached[1] is payload:
+        return cached[0]
+    key = (getattr(payload, "line", 0), str(getattr(payload, "relation", "")), str(getattr(payload, "words", payload)))
+    _ORDERS[id(payload)] = (key, payload)
+    return key
