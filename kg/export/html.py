@@ -4,6 +4,11 @@ The page inlines vis-network from the installed pyvis package (pyvis's own
 template links a CDN) and embeds the graph as JSON in a non-executable script
 element. Article text only ever reaches the page through `textContent`, and the
 JSON is escaped so that no sequence in it can close the element.
+
+Large graphs stay usable because the page draws at most `node_limit` entities
+at first (the most connected under the current filters; a control raises the
+limit, and any entity found by search is drawn whatever its rank) and stops the
+layout after `layout_budget_ms` milliseconds.
 """
 from __future__ import annotations
 
@@ -15,6 +20,11 @@ from pathlib import Path
 from ..graph import KnowledgeGraph
 from ..ontology import Ontology
 from . import register
+
+#: Entities drawn when the page opens; the analyst can raise it in the page.
+NODE_LIMIT = 200
+#: The force layout stops after this long even if it has not settled.
+LAYOUT_BUDGET_MS = 2500
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,34 +44,47 @@ def safe_json(value: object) -> str:
     return text
 
 
-def graph_data(graph: KnowledgeGraph) -> dict:
-    """The data the page shows."""
+def graph_data(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
+               layout_budget_ms: int = LAYOUT_BUDGET_MS) -> dict:
+    """The data the page shows, and the settings it starts with."""
     degree = graph.degree()
     nodes = [{"id": e.id, "label": e.label, "type": e.type, "aliases": list(e.aliases),
+              "seen_as": [list(form) for form in graph.seen_as.get(e.id, ())],  # (lang, text) used in articles
               "wikidata": e.wikidata, "mentions": int(degree.get(e.id, 0))} for e in graph.entities.values()]
     edges = []
     for i, edge in enumerate(graph.edges):
+        evidence = [{"doc": a.evidence.doc_id, "sentence": a.evidence.sentence, "lang": a.evidence.lang,
+                     "date": a.event_date or a.doc_date, "polarity": a.polarity, "modality": a.modality,
+                     "attributed_to": a.attributed_to.label if a.attributed_to else None,
+                     "agent": a.agent, "instrument": a.instrument} for a in edge.assertions]
         edges.append({
             "id": f"e{i}", "from": edge.subject.id, "to": edge.object.id, "relation": edge.relation,
             "polarity": edge.polarity, "modality": edge.modality, "mentions": edge.mentions,
             "sources": edge.sources, "confidence": edge.confidence, "first_seen": edge.first_seen,
-            "last_seen": edge.last_seen, "langs": sorted({a.evidence.lang for a in edge.assertions}),
-            "evidence": [{"doc": a.evidence.doc_id, "sentence": a.evidence.sentence, "lang": a.evidence.lang,
-                          "polarity": a.polarity, "modality": a.modality,
-                          "attributed_to": a.attributed_to.label if a.attributed_to else None,
-                          "agent": a.agent, "instrument": a.instrument} for a in edge.assertions],
+            "last_seen": edge.last_seen, "langs": sorted({ev["lang"] for ev in evidence}),
+            # The time slider shows an edge when one of its dates is in the window.
+            "dates": sorted({ev["date"] for ev in evidence if ev["date"]}),
+            "evidence": evidence,
         })
     docs = {a.doc_id: {"title": a.title, "date": a.date, "source": a.source, "lang": a.lang} for a in graph.articles}
-    return {"nodes": nodes, "edges": edges, "docs": docs}
+    settings = {"node_limit": node_limit, "layout_budget_ms": layout_budget_ms}
+    return {"nodes": nodes, "edges": edges, "docs": docs, "settings": settings}
+
+
+def render_html(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
+                layout_budget_ms: int = LAYOUT_BUDGET_MS) -> bytes:
+    """The page for `graph`, drawing at most `node_limit` entities when it opens."""
+    template = resources.files("kg.export").joinpath("templates/graph.html").read_text(encoding="utf-8")
+    js, css = _vis_assets()
+    data = graph_data(graph, node_limit=node_limit, layout_budget_ms=layout_budget_ms)
+    # The data goes in last, so nothing in article text can be taken for a marker.
+    page = (template.replace("/*VIS_CSS*/", css)
+            .replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
+            .replace("/*KG_DATA*/", safe_json(data)))
+    return page.encode("utf-8")
 
 
 @register("html", "graph.html", "self-contained interactive HTML view")
 def write_html(graph: KnowledgeGraph, ontology: Ontology) -> bytes:
-    """Render the page."""
-    template = resources.files("kg.export").joinpath("templates/graph.html").read_text(encoding="utf-8")
-    js, css = _vis_assets()
-    # The data goes in last, so nothing in article text can be taken for a marker.
-    page = (template.replace("/*VIS_CSS*/", css)
-            .replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
-            .replace("/*KG_DATA*/", safe_json(graph_data(graph))))
-    return page.encode("utf-8")
+    """Render the page with the default settings."""
+    return render_html(graph)
