@@ -1,4 +1,4 @@
-"""Look into a built graph: entities, the names merged into them, one entity's relations."""
+"""Look into a built graph: entities, the names and entities merged into them, one entity's relations."""
 from __future__ import annotations
 
 import hashlib
@@ -6,6 +6,7 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from .errors import KGError
 from .query import run_query
@@ -40,8 +41,35 @@ def entities(graph_ttl: Path) -> list[EntityRow]:
           OPTIONAL { ?r a kg:MergedRelation . { ?r rdf:subject ?e } UNION { ?r rdf:object ?e } }
           OPTIONAL { ?e kg:seenAs ?seen }
         } GROUP BY ?e ?label ?type ORDER BY DESC(?n) ?label""")
-    return [EntityRow(r[0][len(ENT):], r[1], r[2], int(r[3] or 0), tuple(sorted(filter(None, r[4].split("\x1f")))))
-            for r in rows]
+    return [EntityRow(unquote(r[0][len(ENT):]), r[1], r[2], int(r[3] or 0),
+                      tuple(sorted(filter(None, r[4].split("\x1f"))))) for r in rows]
+
+
+@dataclass(frozen=True)
+class MergeRow:
+    """One entity deduplication merged into another (see kg.graph.dedupe)."""
+
+    canonical: str  # the entity id that stayed
+    merged: str  # the id that was merged into it
+    name: str  # the merged entity's label
+    rule: str  # override | ontology-alias | exact | transliteration | fuzzy
+    score: float | None  # the rapidfuzz ratio of a fuzzy merge
+
+
+def merges(graph_ttl: Path) -> dict[str, list[MergeRow]]:
+    """The merges recorded in the built graph (kg:EntityMerge nodes), by the id that stayed."""
+    _, rows = run_query([graph_ttl], """
+        SELECT ?into ?from ?name ?rule ?score WHERE {
+          ?m a kg:EntityMerge ; kg:mergedInto ?into ; kg:mergedEntity ?from ; kg:mergedName ?name ;
+             kg:mergeRule ?rule .
+          OPTIONAL { ?m kg:mergeScore ?score }
+        } ORDER BY ?into ?from""")
+    out: dict[str, list[MergeRow]] = {}
+    for into, merged, name, rule, score in rows:
+        row = MergeRow(unquote(into[len(ENT):]), unquote(merged[len(ENT):]), name, rule,
+                       float(score) if score else None)
+        out.setdefault(row.canonical, []).append(row)
+    return out
 
 
 def find_entity(graph_ttl: Path, name: str) -> EntityRow:
@@ -54,12 +82,12 @@ def find_entity(graph_ttl: Path, name: str) -> EntityRow:
     if not ids:
         raise KGError(f"no entity named {name!r} in {graph_ttl}; try `kg entities`")
     table = {row.id: row for row in entities(graph_ttl)}
-    return table[ids[0][len(ENT):]]
+    return table[unquote(ids[0][len(ENT):])]
 
 
 def relations_of(graph_ttl: Path, entity_id: str) -> list[tuple[str, str, str, str, str, str]]:
     """(subject, relation, object, polarity, mentions, strongest evidence sentence) for one entity."""
-    iri = f"<{ENT}{entity_id}>"
+    iri = f"<{ENT}{quote(entity_id, safe='/')}>"
     _, rows = run_query([graph_ttl], f"""
         SELECT ?s ?rel ?o ?pol ?mentions ?sentence ?conf WHERE {{
           ?r a kg:MergedRelation ; rdf:subject ?si ; rdf:predicate ?p ; rdf:object ?oi ; kg:polarity ?pol ;

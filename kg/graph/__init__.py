@@ -1,16 +1,23 @@
 """Merge what extraction found across articles into one graph.
 
 One edge per (subject, relation, object, polarity) carries every supporting
-assertion. Merging is order-independent and idempotent: the same assertions in
-any order, or twice, give the same graph.
+assertion. Entities the ontology lacks are deduplicated across documents and
+languages first (see `kg.graph.dedupe`), and the merges are kept on the graph
+for analysts to check. Merging is order-independent and idempotent: the same
+assertions in any order, or twice, give the same graph.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from ..model import Article, Assertion, Entity, ExtractionResult
+from ..ontology import Ontology, load_ontology
+from .dedupe import DEFAULT_MERGES_FILE, EntityMerge, MergeRules, load_merge_rules, resolve_entities
+from .names import NameTables, load_name_tables
+
+__all__ = ["Edge", "EntityMerge", "KnowledgeGraph", "MergeRules", "load_merge_rules", "load_name_tables", "merge"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class KnowledgeGraph:
     edges: tuple[Edge, ...]
     articles: tuple[Article, ...]
     seen_as: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # id -> (lang, text)
+    merges: tuple[EntityMerge, ...] = ()  # the entities deduplication merged away, and why
 
     def degree(self) -> Counter:
         """Mentions per entity over all edges (for sizing nodes)."""
@@ -99,17 +107,28 @@ def _assertion_key(a: Assertion) -> tuple:
             a.rule, a.confidence)
 
 
-def merge(results: Iterable[ExtractionResult]) -> KnowledgeGraph:
-    """Merge extraction results into one graph; a document seen twice counts once."""
+def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = None,
+          rules: MergeRules | None = None, names: NameTables | None = None, dedupe: bool = True) -> KnowledgeGraph:
+    """Merge extraction results into one graph; a document seen twice counts once.
+
+    Entities the ontology lacks are deduplicated (unless `dedupe` is False)
+    with the `names` tables and the analyst's `rules`; left out, they are read
+    from ontology/names.yaml and ontology/merges.yaml, and `ontology` is the
+    default ontology (its labels are the aliases a new name may match, its
+    symmetric relations are kept in subject < object order).
+    """
     articles: dict[str, Article] = {}
     assertions: dict[tuple, Assertion] = {}
-    names: dict[str, set[tuple[str, str]]] = {}
+    seen: dict[str, set[tuple[str, str]]] = {}
     for result in results:
         articles[result.article.doc_id] = result.article
         for ident, lang, text in result.surface_forms():
-            names.setdefault(ident, set()).add((lang, text))
+            seen.setdefault(ident, set()).add((lang, text))
         for a in result.assertions:
             assertions[_assertion_key(a)] = a
+    merges: tuple[EntityMerge, ...] = ()
+    if dedupe:
+        assertions, seen, merges = _deduplicate(assertions, seen, ontology, rules, names)
     grouped: dict[tuple, list[Assertion]] = {}
     entities: dict[str, Entity] = {}
     for key in sorted(assertions):
@@ -120,6 +139,46 @@ def merge(results: Iterable[ExtractionResult]) -> KnowledgeGraph:
                 entities.setdefault(ent.id, ent)
     edges = tuple(Edge(group[0].subject, rel, group[0].object, pol, tuple(group))
                   for (s, rel, o, pol), group in sorted(grouped.items()))
-    seen_as = {ident: tuple(sorted(names.get(ident, ()))) for ident in sorted(entities)}
+    seen_as = {ident: tuple(sorted(seen.get(ident, ()))) for ident in sorted(entities)}
     return KnowledgeGraph(dict(sorted(entities.items())), edges,
-                          tuple(articles[k] for k in sorted(articles)), seen_as)
+                          tuple(articles[k] for k in sorted(articles)), seen_as, merges)
+
+
+def _deduplicate(assertions: dict[tuple, Assertion], seen: dict[str, set[tuple[str, str]]],
+                 ontology: Ontology | None, rules: MergeRules | None, names: NameTables | None,
+                 ) -> tuple[dict[tuple, Assertion], dict[str, set[tuple[str, str]]], tuple[EntityMerge, ...]]:
+    """Rewrite the assertions onto the canonical entities (see kg.graph.dedupe)."""
+    ontology = ontology if ontology is not None else load_ontology()
+    names = names if names is not None else load_name_tables()
+    rules = rules if rules is not None else load_merge_rules(names, DEFAULT_MERGES_FILE)
+    entities: dict[str, Entity] = {}
+    documents: dict[str, set[str]] = {}
+    for key in sorted(assertions):
+        a = assertions[key]
+        for ent in (a.subject, a.object, a.attributed_to):
+            if ent is not None:
+                entities.setdefault(ent.id, ent)
+                documents.setdefault(ent.id, set()).add(a.evidence.doc_id)
+    if not any(not e.in_ontology for e in entities.values()):
+        return assertions, seen, ()
+    resolution = resolve_entities(
+        entities, tables=names, rules=rules, ontology=ontology,
+        languages={i: sorted({lang for lang, _ in seen.get(i, ()) if lang}) for i in entities},
+        documents={i: len(d) for i, d in documents.items()})
+    canonical = resolution.canonical
+    if not resolution.merges:
+        return assertions, seen, ()
+    symmetric = {name for name, rel in ontology.relations.items() if rel.symmetric}
+    rewritten: dict[tuple, Assertion] = {}
+    for key in sorted(assertions):  # two spellings in one sentence become one assertion: keep the first by key
+        a = assertions[key]
+        subject, obj = canonical[a.subject.id], canonical[a.object.id]
+        if a.relation in symmetric and obj.id < subject.id:
+            subject, obj = obj, subject
+        a = replace(a, subject=subject, object=obj,
+                    attributed_to=canonical[a.attributed_to.id] if a.attributed_to is not None else None)
+        rewritten.setdefault(_assertion_key(a), a)
+    merged_seen: dict[str, set[tuple[str, str]]] = {}
+    for ident, forms in seen.items():
+        merged_seen.setdefault(canonical[ident].id if ident in canonical else ident, set()).update(forms)
+    return rewritten, merged_seen, resolution.merges
