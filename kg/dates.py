@@ -143,12 +143,17 @@ def _match_to_iso(m: re.Match[str], lang: str | None, months: dict[str, int]) ->
     return _iso(int(g["mdy_y"]), _month_number(g["mdy_m"], months), int(g["mdy_d"]))
 
 
+_YEAR = re.compile(r"\d{4}")
+
+
 def find_dates(text: str, lang: str | None) -> list[tuple[int, int, str]]:
     """Every full date in `text` as (char start, char end, ISO date), in order.
 
     `lang` picks the month names and the numeric order; an unknown or missing
     language tries the month names of every language.
     """
+    if not _YEAR.search(text):  # every form of a full date has a four-digit year
+        return []
     regex, months = _date_regex(lang)
     found = []
     for m in regex.finditer(text):

@@ -17,7 +17,7 @@ from ..dates import find_dates
 from ..lexicon import load_lexicon
 from ..model import Article, Assertion, Entity, Evidence, ExtractionResult, Mention
 from ..ontology import Ontology
-from .gazetteer import gazetteer_for, token_keys
+from .gazetteer import gazetteer_for, token_columns
 from .profiles import PROFILES, fold, load_pipeline
 from .rules import Arg, CompiledLexicon, Found, SentenceRules
 
@@ -82,9 +82,9 @@ class Extractor:
         lang = article.lang
         gazetteer = gazetteer_for(self.ontology, lang)
         lexicon = _compiled(self.ontology, lang, self.lexicon_dir)
-        surface, lemma = token_keys(doc)
+        text, surface, lemma = token_columns(doc)
         rules = SentenceRules(self.ontology, lexicon, doc, surface, lemma, article.date,
-                              parsed=PROFILES[lang].has_parser)
+                              parsed=PROFILES[lang].has_parser, text=text)
         assertions: list[Assertion] = []
         mentions: list[tuple[int, Mention]] = []
         persons_seen: dict[str, tuple[int, object]] = {}
@@ -103,8 +103,10 @@ class Extractor:
                     persons_seen.setdefault(arg.entity.id, (index, sent))
             evidence = Evidence(article.doc_id, sent.text.strip(), index, sent.start_char,
                                 sent.end_char, lang)
-            event_dates = [d for _, _, d in find_dates(sent.text, lang)]
+            event_dates: list[str] | None = None  # read only where the sentence holds a relation
             for found in rules.sentence(sent, args):
+                if event_dates is None:
+                    event_dates = [d for _, _, d in find_dates(sent.text, lang)]
                 assertions.append(self._assertion(found, evidence, article, event_dates))
             rules.remember(args)
         assertions += self._background_roles(rules, article, persons_seen, assertions)
@@ -119,7 +121,7 @@ class Extractor:
                 state = rules._entity(f.entry.state)
             agent = None
             for bs, be, _ in rules.lex.bodies.spans(rules.surface, rules.lemma, max(sent.start, f.start - 4),
-                                                    min(sent.end, f.end + 4)):
+                                                    min(sent.end, f.end + 4), rules.present):
                 if f.entry.entity.type == "Country":
                     agent = doc[bs:be].text
                     break
@@ -142,7 +144,7 @@ class Extractor:
         doc = rules.doc
         taken = {i for a in args for i in range(a.start, a.end)}
         out: list[Arg] = []
-        for _, te, _ in rules.lex.titles.spans(rules.surface, rules.lemma, sent.start, sent.end):
+        for _, te, _ in rules.lex.titles.spans(rules.surface, rules.lemma, sent.start, sent.end, rules.present):
             i = te
             while i < min(te + 6, sent.end) and not _name_start(doc, i, taken):
                 if doc[i].is_punct and doc[i].text not in {",", "-", "«", "»", '"'}:

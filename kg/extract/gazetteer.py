@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, ORTH
 from spacy.tokens import Doc
 
 from ..model import Entity
@@ -96,6 +97,9 @@ class Gazetteer:
         while i < end:
             match = None
             longest = max(self.longest.get(surface[i], 0), self.longest.get(lemma[i], 0))
+            if not longest:
+                i += 1
+                continue
             for length in range(min(longest, end - i), 0, -1):
                 entries = self.by_surface.get(tuple(surface[i:i + length]))
                 if entries is None:
@@ -135,6 +139,31 @@ def gazetteer_for(ontology: Ontology, lang: str) -> Gazetteer:
     return Gazetteer(ontology, lang)
 
 
+_COLUMNS: dict[tuple[int, int], tuple[str, str, str]] = {}  # (word, lemma) hashes -> columns
+_COLUMNS_SIZE = 500_000
+
+
+def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str]]:
+    """Text, folded surface and folded lemma of every token of a doc, read from
+    the doc's arrays (creating a Token object per access costs more)."""
+    if not len(doc):
+        return [], [], []
+    strings = doc.vocab.strings
+    text, surface, lemma = [], [], []
+    for orth, lem in doc.to_array([ORTH, LEMMA]).tolist():
+        cols = _COLUMNS.get((orth, lem))
+        if cols is None:
+            if len(_COLUMNS) >= _COLUMNS_SIZE:
+                _COLUMNS.clear()
+            word = strings[orth]
+            cols = _COLUMNS[(orth, lem)] = (word, fold(word), fold(strings[lem] if lem else word))
+        text.append(cols[0])
+        surface.append(cols[1])
+        lemma.append(cols[2])
+    return text, surface, lemma
+
+
 def token_keys(doc: Doc) -> tuple[list[str], list[str]]:
     """Folded surface and folded lemma of every token of a doc."""
-    return [fold(t.text) for t in doc], [fold(t.lemma_ or t.text) for t in doc]
+    _, surface, lemma = token_columns(doc)
+    return surface, lemma

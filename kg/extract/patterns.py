@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .profiles import fold, lemmatize_phrase
 
 GAP = 4  # tokens a "..." may skip
+_MEMO_SIZE = 100_000  # distinct tokens whose candidates a PhraseSet remembers
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class PhraseSet:
         self._by_key: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}
         self._prefixed: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}  # stem's first 2 letters
         self._count = 0
+        self._memo: dict[tuple[str, str], list] = {}
 
     def __len__(self) -> int:
         return self._count
@@ -121,6 +123,7 @@ class PhraseSet:
         first = phrase[0]
         assert first is not None
         self._count += 1
+        self._memo.clear()
         if first.prefix:
             self._prefixed.setdefault(first.surface[:2], []).append(entry)
             return
@@ -128,16 +131,25 @@ class PhraseSet:
             self._by_key.setdefault(key, []).append(entry)
 
     def _candidates(self, surface: str, lemma: str) -> list:
+        """The entries whose first word a token (folded surface, lemma) may be;
+        memoised, since the same words recur in every sentence."""
+        key = (surface, lemma)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         candidates = self._by_key.get(surface, [])
         if lemma != surface:
             more = self._by_key.get(lemma)
             if more:
                 candidates = candidates + more
         if self._prefixed:
-            for key in {surface[:2], lemma[:2], surface[:1], lemma[:1]}:
-                for entry in self._prefixed.get(key, ()):
+            for prefix in {surface[:2], lemma[:2], surface[:1], lemma[:1]}:
+                for entry in self._prefixed.get(prefix, ()):
                     if entry[0][0].matches(surface, lemma):
                         candidates = candidates + [entry]
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = candidates
         return candidates
 
     def matches_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
@@ -153,9 +165,12 @@ class PhraseSet:
                 out.append((end, payload))
         return out
 
-    def spans(self, surface: list[str], lemma: list[str], start: int, end: int) -> list[tuple[int, int, object]]:
-        """Every match (start, end, payload) within [start, end)."""
-        present: set[str] | None = None  # the window's keys, computed on first need
+    def spans(self, surface: list[str], lemma: list[str], start: int, end: int,
+              present: set[str] | None = None) -> list[tuple[int, int, object]]:
+        """Every match (start, end, payload) within [start, end).
+
+        `present` may give the keys of a window holding [start, end) (a
+        sentence), which saves computing them per call."""
         out = []
         for i in range(start, end):
             candidates = self._candidates(surface[i], lemma[i])

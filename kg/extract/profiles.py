@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import LEMMA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import use_ops
@@ -129,6 +129,28 @@ _CLOSERS = frozenset({"»", "”", '"'})
 MAX_SENTENCE_TOKENS = 200
 
 
+# What the sentence rule needs to know of a token's text, by class.
+_PLAIN, _BREAK, _FINAL_MARK, _CLOSER, _SPACE = 0, 1, 2, 3, 4
+
+
+_CLASSES: dict[int, tuple[int, bool]] = {}  # word hash -> its sentence class
+
+
+def _sentence_class(text: str) -> tuple[int, bool]:
+    """(class, whether the token may open a sentence after final punctuation)."""
+    if "\n" in text:
+        kind = _BREAK
+    elif text in _FINAL:
+        kind = _FINAL_MARK
+    elif text in _CLOSERS:
+        kind = _CLOSER
+    elif text.isspace():
+        kind = _SPACE
+    else:
+        kind = _PLAIN
+    return kind, text[:1].isupper() or text[:1] in "«“\"-—"
+
+
 @Language.component("kg_newline_sentences")
 def newline_sentences(doc: Doc) -> Doc:
     """A line break always ends a sentence (headlines and datelines have no period),
@@ -138,42 +160,83 @@ def newline_sentences(doc: Doc) -> Doc:
     Starts are set with one array (Token.is_sent_start's setter scans the
     whole doc on every call); the first token and a space after final
     punctuation stay unset for the sentencizer or parser to decide."""
-    tokens = [(t.text, t.whitespace_, t.is_space) for t in doc]
-    starts = numpy.zeros((len(tokens), 1), dtype="int64")
-    for i in range(1, len(tokens)):
-        prev = tokens[i - 1][0]
-        text, _, is_space = tokens[i]
-        if "\n" in prev or "\n" in tokens[i - 1][1]:
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    classes = []
+    for h in doc.to_array(ORTH).tolist():
+        cls = _CLASSES.get(h)
+        if cls is None:
+            if len(_CLASSES) >= WordLemmas.MEMO_SIZE:
+                _CLASSES.clear()
+            cls = _CLASSES[h] = _sentence_class(strings[h])
+        classes.append(cls)
+    starts = numpy.zeros((len(classes), 1), dtype="int64")
+    for i in range(1, len(classes)):
+        prev = classes[i - 1][0]
+        if prev == _BREAK:
             starts[i, 0] = 1
-        elif prev in _FINAL or (prev in _CLOSERS and i > 1 and tokens[i - 2][0] in _FINAL):
-            if not is_space:
-                starts[i, 0] = 1 if text[:1].isupper() or text[:1] in "«“\"-—" else -1
+        elif prev == _FINAL_MARK or (prev == _CLOSER and i > 1 and classes[i - 2][0] == _FINAL_MARK):
+            kind, opener = classes[i]
+            if kind not in (_SPACE, _BREAK):
+                starts[i, 0] = 1 if opener else -1
         else:
             starts[i, 0] = -1
     run = 0
-    for i in range(len(tokens)):
+    for i in range(len(classes)):
         run = 0 if starts[i, 0] == 1 else run + 1
         if run >= MAX_SENTENCE_TOKENS:
             starts[i, 0], run = 1, 0
-    if len(tokens):
-        doc.from_array([SENT_START], starts.astype("uint64"))
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
-def _word_lemma_component(lang: str) -> Callable[[Doc], Doc]:
-    lemma_of = word_lemmatizer(lang)
-    assert lemma_of is not None
+class WordLemmas:
+    """A pipeline component that sets each token's lemma from a context-free
+    word lemmatizer, remembered per word and written with one array per doc
+    (setting `token.lemma_` token by token costs more than the lemmatizer)."""
 
-    def component(doc: Doc) -> Doc:
-        for token in doc:
-            token.lemma_ = lemma_of(token.text) if token.is_alpha or "-" in token.text else token.text.lower()
+    MEMO_SIZE = 500_000  # distinct words remembered per language
+
+    def __init__(self, lemma_of: Callable[[str], str]) -> None:
+        self.lemma_of = lemma_of
+        self.memo: dict[int, int] = {}  # word hash -> lemma hash
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        memo = self.memo
+        lemmas = []
+        for h in doc.to_array(ORTH).tolist():
+            lemma = memo.get(h)
+            if lemma is None:
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.clear()
+                lemma = memo[h] = strings.add(self.lemma_of(strings[h]))
+            lemmas.append(lemma)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
-    return component
+
+def _token_lemma(lang: str) -> Callable[[str], str]:
+    """The lemma of a token's text in a blank pipeline: lookup tables for English,
+    Sastrawi or pymorphy3 for alphabetic words (and hyphenated ones) elsewhere."""
+    lemma_of = word_lemmatizer(lang)
+    if lemma_of is None:
+        table = _lookup_pipeline(lang).get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
+
+        def lookup(text: str) -> str:
+            result = table.get(text, text)
+            return result if isinstance(result, str) else result[0]
+
+        return lookup
+    return lambda text: lemma_of(text) if text.isalpha() or "-" in text else text.lower()
 
 
-for _lang in ("id", "ru", "uk"):
-    Language.component(f"kg_lemma_{_lang}", func=_word_lemma_component(_lang))
+@Language.factory("kg_word_lemmas", default_config={"lang": ""})
+def _make_word_lemmas(nlp: Language, name: str, lang: str) -> WordLemmas:
+    return WordLemmas(_token_lemma(lang or nlp.lang))
 
 
 @functools.lru_cache(maxsize=None)
@@ -191,11 +254,7 @@ def load_pipeline(lang: str) -> Language:
     nlp = spacy.blank(lang)
     nlp.add_pipe("kg_newline_sentences")
     nlp.add_pipe("sentencizer")
-    if profile.lemmatizer == "lookup":
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    else:
-        nlp.add_pipe(f"kg_lemma_{lang}")
+    nlp.add_pipe("kg_word_lemmas", config={"lang": lang})
     return nlp
 
 

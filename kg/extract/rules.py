@@ -118,7 +118,8 @@ class SentenceRules:
     """Applies the rules to the sentences of one document."""
 
     def __init__(self, ontology: Ontology, lexicon: CompiledLexicon, doc: Doc,
-                 surface: list[str], lemma: list[str], doc_date: str | None, parsed: bool) -> None:
+                 surface: list[str], lemma: list[str], doc_date: str | None, parsed: bool,
+                 text: list[str] | None = None) -> None:
         self.ont = ontology
         self.lex = lexicon
         self.doc = doc
@@ -130,13 +131,18 @@ class SentenceRules:
         self.title_tokens: set[int] = set()  # tokens of role appositions in the current sentence
         self._bounds = (0, 0)
         self._index: dict[str, list[tuple[int, int]]] = {}
+        self.text = text if text is not None else [t.text for t in doc]
+        self.present: set[str] = set()  # the folded surfaces and lemmas of the current sentence
+        self._clause_punct: list[int] = []
 
     # ---------------------------------------------------------------- helpers
     def index(self, sent: Span) -> None:
         """Find every cue of the sentence once; the rules then only filter."""
         self._bounds = (sent.start, sent.end)
         self._index = {}
-        for s, e, kind in self.lex.all_cues.spans(self.surface, self.lemma, sent.start, sent.end):
+        self.present = set(self.surface[sent.start:sent.end]) | set(self.lemma[sent.start:sent.end])
+        self._clause_punct = [k for k in range(sent.start, sent.end) if self.text[k] in _CLAUSE_PUNCT]
+        for s, e, kind in self.lex.all_cues.spans(self.surface, self.lemma, sent.start, sent.end, self.present):
             self._index.setdefault(str(kind), []).append((s, e))
 
     def _cues(self, kind: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -237,9 +243,7 @@ class SentenceRules:
         for kind in ("clause_breaks", "complementizers", "relatives"):
             for s, _ in self._cues(kind, sent.start, sent.end):
                 breaks.add(s)
-        for tok in sent:
-            if tok.text in {";", ":", "—"}:
-                breaks.add(tok.i)
+        breaks.update(self._clause_punct)
         left = max([b for b in breaks if b < start] + [sent.start])
         right = min([b for b in breaks if b >= end] + [sent.end])
         if left <= sent.start + 1 and self._has_cue("clause_breaks", left, left + 1):
@@ -263,13 +267,13 @@ class SentenceRules:
         """
         out: list[Found] = []
         absorbed: set[int] = set()
-        for ts, te, relation in _longest(self.lex.titles.spans(self.surface, self.lemma, sent.start, sent.end)):
+        for ts, te, relation in _longest(self.lex.titles.spans(self.surface, self.lemma, sent.start, sent.end, self.present)):
             after = [a for a in args if te <= a.start < te + 7]
             before = [a for a in args if ts - 4 < a.end <= ts]
             person_after = next((a for a in after if a.entity.type == "Person"), None)
             rel = str(relation)
             # "head of a department of X" is an official of X, not its leader.
-            if rel == "leaderOf" and self.lex.bodies.spans(self.surface, self.lemma, te, min(te + 3, sent.end)):
+            if rel == "leaderOf" and self.lex.bodies.spans(self.surface, self.lemma, te, min(te + 3, sent.end), self.present):
                 rel = "officialOf"
             if person_after is not None:
                 subject = person_after
@@ -337,7 +341,7 @@ class SentenceRules:
     # ---------------------------------------------------------------- triggers
     def triggers(self, sent: Span) -> list[tuple[int, int, Trigger]]:
         """Trigger matches, longest first, without overlaps."""
-        return _longest(self.lex.triggers.spans(self.surface, self.lemma, sent.start, sent.end))
+        return _longest(self.lex.triggers.spans(self.surface, self.lemma, sent.start, sent.end, self.present))
 
     def subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
                  trig: Trigger, prev_subject: list[Arg] | None) -> tuple[list[Arg], str]:
@@ -512,7 +516,7 @@ class SentenceRules:
 
     def _prep_spans(self, trig: Trigger, start: int, end: int) -> list[tuple[int, int]]:
         ps = self.lex.preps[id(trig)]
-        return [(s, e) for s, e, _ in ps.spans(self.surface, self.lemma, start, end)]
+        return [(s, e) for s, e, _ in ps.spans(self.surface, self.lemma, start, end, self.present)]
 
     # ---------------------------------------------------------------- qualifiers
     def polarity(self, left: int, ts: int, te: int, right: int) -> str:
@@ -652,6 +656,9 @@ class SentenceRules:
         ranked = sorted(self.state.recent_states,
                         key=lambda e: (self.state.state_counts.get(e.id, 0), recency[e.id]), reverse=True)
         return ranked[:2]
+
+
+_CLAUSE_PUNCT = frozenset({";", ":", "—"})
 
 
 def _longest(spans: list) -> list:
