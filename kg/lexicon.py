@@ -31,6 +31,7 @@ CUE_KINDS: frozenset[str] = frozenset({
     "coordinators",      # "and", "or" ("dan", "et", "и")
     "clause_breaks",     # words that start a new clause ("but", "tetapi", "mais")
     "relatives",         # relative pronouns whose antecedent is the subject ("which", "yang", "qui")
+    "plural_pronouns",   # "they", "mereka", "ils", "они": a coordinated subject or a group named before
     "border",            # the noun "border" ("perbatasan", "frontière", "граница")
     "pronouns",          # subject pronouns resolved to the previous subject
     "both",              # "both countries": the two states last named

@@ -55,6 +55,13 @@ CASES = [
     ("uk", "Україна посилила кордон з Білоруссю.", ("Ukraine", "reinforcesBorderWith", "Belarus", "positive")),
     ("uk", "Президент України Володимир Зеленський зустрівся з Андрієм Сибігою.",
      ("VolodymyrZelensky", "leaderOf", "Ukraine", "positive")),
+    # "They" after a group's fighters is the group, and its denial stays a denial.
+    ("id", "Prigozhin mengatakan kepada para pejuang Wagner bahwa mereka tidak akan ikut berperang melawan Ukraina.",
+     ("WagnerGroup", "joinsWarAgainst", "Ukraine", "negative")),
+    ("fr", "Evgueni Prigojine a dit aux combattants de Wagner qu'ils ne participeraient pas à la guerre en Ukraine.",
+     ("WagnerGroup", "joinsWarAgainst", "Ukraine", "negative")),
+    ("ru", "Пригожин заявил бойцам ЧВК Вагнер, что они не будут участвовать в войне против Украины.",
+     ("WagnerGroup", "joinsWarAgainst", "Ukraine", "negative")),
 ]
 
 

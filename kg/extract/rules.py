@@ -24,6 +24,9 @@ STATE_ACTS = frozenset({
     "cooperatesWith", "sanctions", "signsAgreementWith",
 })
 
+# Collectives a plural pronoun may stand for: "they" after "Wagner's fighters".
+GROUP_TYPES = frozenset({"ArmedGroup", "Alliance", "Organisation", "GovernmentBody"})
+
 # News outlets report events; they are attributed sources, never parties to a
 # security relation.
 NON_PARTY_TYPES = frozenset({"NewsOutlet", "WeaponSystem"})
@@ -133,6 +136,7 @@ class SentenceRules:
         self._index: dict[str, list[tuple[int, int]]] = {}
         self.text = text if text is not None else [t.text for t in doc]
         self.present: set[str] = set()  # the folded surfaces and lemmas of the current sentence
+        self._sentence_args: list[Arg] = []  # every mention of the current sentence
         self._clause_punct: list[int] = []
 
     # ---------------------------------------------------------------- helpers
@@ -388,6 +392,10 @@ class SentenceRules:
             antecedent = [a for a in args if a.end <= left and fit(a, trig.relation, "subject")]
             if antecedent:
                 return [antecedent[-1]], "relative"
+        if self._has_cue("plural_pronouns", left, ts):
+            group = self._plural_antecedent(ts, trig.relation, fit)
+            if group:
+                return group, "pronoun"
         if self._has_cue("pronouns", left, ts):
             speech = self._cues("speech", sent.start, left + 1)
             if speech:
@@ -408,6 +416,18 @@ class SentenceRules:
             if len(later) >= 2 or (later and any(a.end <= ts for a in args if left <= a.start)):
                 return [later[-1]], "postverbal"
         return [], ""
+
+    def _plural_antecedent(self, ts: int, relation: str, fit) -> list[Arg]:
+        """What "they" stands for: the last subject if it was several actors
+        ("Poland and Lithuania said they would ..."), else the nearest group named
+        before it in the sentence ("Prigozhin told his fighters that they would not
+        take part in the war": Wagner's fighters). Nothing else is guessed."""
+        last = self.state.last_subject
+        if len(last) > 1 and all(fit(a, relation, "subject") for a in last):
+            return list(last)
+        groups = [a for a in self._sentence_args if a.end <= ts and a.entity.type in GROUP_TYPES
+                  and fit(a, relation, "subject")]
+        return groups[-1:]
 
     def _agent(self, args: list[Arg], te: int, right: int, relation: str, fit) -> list[Arg]:
         """The agent of a passive: "dikecam oleh Barat", "condemned by the EU"."""
@@ -580,6 +600,7 @@ class SentenceRules:
     def sentence(self, sent: Span, args: list[Arg]) -> list[Found]:
         """Every relation of one sentence."""
         found: list[Found] = []
+        self._sentence_args = args
         roles, absorbed = self.roles(sent, args)
         found += roles
         found += self.located(sent, args)
