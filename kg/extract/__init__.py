@@ -82,31 +82,36 @@ class Extractor:
         lang = article.lang
         gazetteer = gazetteer_for(self.ontology, lang)
         lexicon = _compiled(self.ontology, lang, self.lexicon_dir)
-        text, surface, lemma = token_columns(doc)
+        text, surface, lemma, idx = token_columns(doc)
         rules = SentenceRules(self.ontology, lexicon, doc, surface, lemma, article.date,
                               parsed=PROFILES[lang].has_parser, text=text)
         assertions: list[Assertion] = []
         mentions: list[tuple[int, Mention]] = []
         persons_seen: dict[str, tuple[int, object]] = {}
+        raw = article.text  # spaCy keeps the text as it is, so token offsets index it
         for index, sent in enumerate(doc.sents):
-            if not sent.text.strip():
+            # Offsets come from the token columns: a Span's text and offsets
+            # fetch its tokens one by one.
+            start_char = idx[sent.start]
+            end_char = idx[sent.end - 1] + len(text[sent.end - 1])
+            sent_text = raw[start_char:end_char]
+            if not sent_text.strip():
                 continue
             rules.index(sent)
-            args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end), sent)
+            args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end, text), sent)
             for arg in args:
                 if arg.kind == "both":
                     continue  # "both countries" is not a name of either
-                mentions.append((index, Mention(arg.entity, arg.start, arg.end, doc[arg.start].idx,
-                                                doc[arg.end - 1].idx + len(doc[arg.end - 1].text),
-                                                doc[arg.start:arg.end].text, arg.agent, arg.kind)))
+                char_start, char_end = idx[arg.start], idx[arg.end - 1] + len(text[arg.end - 1])
+                mentions.append((index, Mention(arg.entity, arg.start, arg.end, char_start, char_end,
+                                                raw[char_start:char_end], arg.agent, arg.kind)))
                 if arg.entity.type == "Person":
                     persons_seen.setdefault(arg.entity.id, (index, sent))
-            evidence = Evidence(article.doc_id, sent.text.strip(), index, sent.start_char,
-                                sent.end_char, lang)
+            evidence = Evidence(article.doc_id, sent_text.strip(), index, start_char, end_char, lang)
             event_dates: list[str] | None = None  # read only where the sentence holds a relation
             for found in rules.sentence(sent, args):
                 if event_dates is None:
-                    event_dates = [d for _, _, d in find_dates(sent.text, lang)]
+                    event_dates = [d for _, _, d in find_dates(sent_text, lang)]
                 assertions.append(self._assertion(found, evidence, article, event_dates))
             rules.remember(args)
         assertions += self._background_roles(rules, article, persons_seen, assertions)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import IDX, LEMMA, ORTH
 from spacy.tokens import Doc
 
 from ..model import Entity
@@ -90,8 +90,12 @@ class Gazetteer:
                        for e in bucket):
                 bucket.append(entry)
 
-    def find(self, doc: Doc, surface: list[str], lemma: list[str], start: int, end: int) -> list[Found]:
-        """Longest, leftmost, non-overlapping label matches in doc[start:end]."""
+    def find(self, doc: Doc, surface: list[str], lemma: list[str], start: int, end: int,
+             text: list[str] | None = None) -> list[Found]:
+        """Longest, leftmost, non-overlapping label matches in doc[start:end]
+        (`text`: the tokens' texts, if already read)."""
+        if text is None:
+            text = [t.text for t in doc]
         found: list[Found] = []
         i = start
         while i < end:
@@ -106,11 +110,11 @@ class Gazetteer:
                     entries = self.by_lemma.get(tuple(lemma[i:i + length]))
                 if not entries:
                     continue
-                first = doc[i].text
+                first = text[i]
                 capitalised = first[:1].isupper() or not first[:1].isalpha()
-                text = "".join(t.text for t in doc[i:i + length])
+                joined = "".join(text[i:i + length])
                 usable = [e for e in entries if (capitalised or not e.needs_capital)
-                          and (e.exact is None or e.exact == text)]
+                          and (e.exact is None or e.exact == joined)]
                 if usable:
                     match = Found(i, i + length, _best(usable))
                     break
@@ -143,14 +147,14 @@ _COLUMNS: dict[tuple[int, int], tuple[str, str, str]] = {}  # (word, lemma) hash
 _COLUMNS_SIZE = 500_000
 
 
-def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str]]:
-    """Text, folded surface and folded lemma of every token of a doc, read from
-    the doc's arrays (creating a Token object per access costs more)."""
+def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]:
+    """Text, folded surface, folded lemma and character offset of every token of
+    a doc, read from the doc's arrays (creating a Token object per access costs more)."""
     if not len(doc):
-        return [], [], []
+        return [], [], [], []
     strings = doc.vocab.strings
-    text, surface, lemma = [], [], []
-    for orth, lem in doc.to_array([ORTH, LEMMA]).tolist():
+    text, surface, lemma, idx = [], [], [], []
+    for orth, lem, offset in doc.to_array([ORTH, LEMMA, IDX]).tolist():
         cols = _COLUMNS.get((orth, lem))
         if cols is None:
             if len(_COLUMNS) >= _COLUMNS_SIZE:
@@ -160,10 +164,11 @@ def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str]]:
         text.append(cols[0])
         surface.append(cols[1])
         lemma.append(cols[2])
-    return text, surface, lemma
+        idx.append(offset)
+    return text, surface, lemma, idx
 
 
 def token_keys(doc: Doc) -> tuple[list[str], list[str]]:
     """Folded surface and folded lemma of every token of a doc."""
-    _, surface, lemma = token_columns(doc)
+    _, surface, lemma, _ = token_columns(doc)
     return surface, lemma
