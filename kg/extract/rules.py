@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import IS_PUNCT, IS_STOP
 from spacy.tokens import Doc, Span
 
 from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
@@ -135,6 +136,9 @@ class SentenceRules:
         self._bounds = (0, 0)
         self._index: dict[str, list[tuple[int, int]]] = {}
         self.text = text if text is not None else [t.text for t in doc]
+        flags = doc.to_array([IS_PUNCT, IS_STOP]).tolist() if len(doc) else []
+        self.punct = [bool(p) for p, _ in flags]  # token columns: no Token objects in the rules
+        self.stop = [bool(st) for _, st in flags]
         self.present: set[str] = set()  # the folded surfaces and lemmas of the current sentence
         self._sentence_args: list[Arg] = []  # every mention of the current sentence
         self._clause_punct: list[int] = []
@@ -219,7 +223,7 @@ class SentenceRules:
                 break
             if (nxt.entity.type == "Person") != (anchor.entity.type == "Person"):
                 break  # "Poland, Lithuania and Latvia", "Putin and Lukashenko": like joins like
-            if not any(self.doc[k].text == "," or self._has_cue("coordinators", k, k + 1) for k in between) \
+            if not any(self.text[k] == "," or self._has_cue("coordinators", k, k + 1) for k in between) \
                     and len(between) > 0:
                 break
             if len(between) == 0:
@@ -231,13 +235,12 @@ class SentenceRules:
     def _is_joiner(self, k: int) -> bool:
         """Tokens that may stand between coordinated names; a relative pronoun,
         a clause break or a verb of saying ends the coordination."""
-        tok = self.doc[k]
         if self._has_cue("coordinators", k, k + 1):
             return True
         if any(self._has_cue(kind, k, k + 1) for kind in ("relatives", "clause_breaks", "complementizers",
                                                           "speech", "speech_after")):
             return False
-        return (tok.text in {",", "(", ")", "«", "»", '"'} or tok.is_stop or k in self.title_tokens
+        return (self.text[k] in {",", "(", ")", "«", "»", '"'} or self.stop[k] or k in self.title_tokens
                 or self._has_cue("coordinators", k, k + 1))
 
     # ---------------------------------------------------------------- clauses
@@ -253,7 +256,7 @@ class SentenceRules:
         if left <= sent.start + 1 and self._has_cue("clause_breaks", left, left + 1):
             # A fronted subordinate clause ("Meskipun tidak mengirim ..., Lukashenko ...",
             # "Although ..., Minsk ...") ends at its first comma.
-            commas = [t.i for t in self.doc[end:right] if t.text == ","]
+            commas = [k for k in range(end, right) if self.text[k] == ","]
             if commas:
                 right = commas[0]
         return left, right
@@ -282,13 +285,12 @@ class SentenceRules:
             if person_after is not None:
                 subject = person_after
                 touching = [a for a in before if a.end >= ts - 1
-                            and not any(t.is_punct for t in self.doc[a.end:ts])]
+                            and not any(self.punct[a.end:ts])]
                 modifiers = touching + [a for a in after if a.start < subject.start]
-                between = self.doc[te:subject.start]
-                if any(t.is_punct and t.text not in {",", "(", ")"} for t in between):
+                if any(self.punct[k] and self.text[k] not in {",", "(", ")"} for k in range(te, subject.start)):
                     continue
             else:
-                prev = [a for a in before if any(self.doc[k].text == "," for k in range(a.end, ts))]
+                prev = [a for a in before if any(self.text[k] == "," for k in range(a.end, ts))]
                 if not prev:
                     continue
                 subject = prev[-1]
@@ -328,10 +330,10 @@ class SentenceRules:
                 continue
             if second.kind not in ("name", "demonym") or second.entity.id == first.entity.id:
                 continue
-            gap = self.doc[first.end:second.start]
-            if len(gap) > 2 or any(t.is_punct and t.text != "," for t in gap):
+            gap = range(first.end, second.start)
+            if len(gap) > 2 or any(self.punct[k] and self.text[k] != "," for k in gap):
                 continue
-            if len(gap) and not all(t.text == "," or t.is_stop or len(t.text) <= 3 for t in gap):
+            if len(gap) and not all(self.text[k] == "," or self.stop[k] or len(self.text[k]) <= 3 for k in gap):
                 continue
             if not self.ont.fits("locatedIn", first.entity.type, second.entity.type):
                 continue
@@ -369,7 +371,7 @@ class SentenceRules:
             if own:
                 return [own[-1]], "possessor"
             nxt = [a for a in args if te <= a.start <= te + 2 and fit(a, trig.relation, "subject")
-                   and not any(t.is_punct for t in self.doc[te:a.start])]
+                   and not any(self.punct[te:a.start])]
             return ([nxt[0]], "after") if nxt else ([], "")
         if trig.subject_side == "source":
             # "crossed the border from Ukraine": the actor is where it came from.
@@ -407,7 +409,7 @@ class SentenceRules:
         if prev_subject:
             return prev_subject, "coordinated-verb"
         after = [a for a in args if a.start >= right and fit(a, trig.relation, "subject")]
-        if after and right < sent.end and self.doc[right].text == ",":
+        if after and right < sent.end and self.text[right] == ",":
             return [after[0]], "fronted-clause"
         if self.lex.lexicon.free_word_order:
             # Russian and Ukrainian put the subject after the verb when the
