@@ -94,14 +94,29 @@ def match_at(phrase: Phrase, surface: list[str], lemma: list[str], i: int, limit
     return step(0, i)
 
 
-class PhraseSet:
-    """Many phrases, indexed by their first word for speed, each with a payload."""
+class _Node:
+    """A trie node over phrase words: children reached by a token's surface or
+    lemma, children reached by its surface only ("=" words), phrases ending here."""
+
+    __slots__ = ("any", "surface", "ends")
 
     def __init__(self) -> None:
-        # Each entry: (phrase, payload, anchors). A phrase is tried only where a
-        # token is its first word, and only in a window that holds one of its
-        # anchors (its longest plain word, likely its rarest) -- or always when
-        # it has no plain word.
+        self.any: dict[str, _Node] = {}
+        self.surface: dict[str, _Node] = {}
+        self.ends: list[tuple[Phrase, object]] = []
+
+
+class PhraseSet:
+    """Many phrases, each with a payload, matched against a doc's token keys.
+
+    Plain phrases (no gap, no "*" word) live in a trie walked token by token;
+    the others are indexed by their first word and tried one by one, only in a
+    window holding one of their anchors (their longest plain word, likely their
+    rarest) when they have one.
+    """
+
+    def __init__(self) -> None:
+        self._trie = _Node()
         self._by_key: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}
         self._prefixed: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}  # stem's first 2 letters
         self._count = 0
@@ -114,6 +129,22 @@ class PhraseSet:
         """Index a compiled phrase."""
         if not phrase:
             return
+        self._count += 1
+        self._memo.clear()
+        if all(w is not None and not w.prefix for w in phrase):
+            nodes = [self._trie]
+            for word in phrase:
+                assert word is not None
+                step = []
+                for node in nodes:
+                    if word.lemma == "\x00":
+                        step.append(node.surface.setdefault(word.surface, _Node()))
+                    else:
+                        step += [node.any.setdefault(key, _Node()) for key in sorted(word.keys)]
+                nodes = step
+            for node in nodes:
+                node.ends.append((phrase, payload))
+            return
         plain = [w for w in phrase if w is not None and not w.prefix]
         anchors = None
         if plain:
@@ -122,17 +153,41 @@ class PhraseSet:
         entry = (phrase, payload, anchors)
         first = phrase[0]
         assert first is not None
-        self._count += 1
-        self._memo.clear()
         if first.prefix:
             self._prefixed.setdefault(first.surface[:2], []).append(entry)
             return
         for key in {first.surface, first.lemma} - {"\x00"}:
             self._by_key.setdefault(key, []).append(entry)
 
+    def _trie_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> dict[int, tuple[int, object]]:
+        """The plain phrases that match from token i: id(phrase) -> (end, payload)."""
+        out: dict[int, tuple[int, object]] = {}
+        nodes = [self._trie]
+        j = i
+        while nodes and j < limit:
+            s, lem = surface[j], lemma[j]
+            step = []
+            for node in nodes:
+                child = node.any.get(s)
+                if child is not None:
+                    step.append(child)
+                if lem != s:
+                    child = node.any.get(lem)
+                    if child is not None:
+                        step.append(child)
+                child = node.surface.get(s)
+                if child is not None:
+                    step.append(child)
+            j += 1
+            for node in step:
+                for phrase, payload in node.ends:
+                    out.setdefault(id(phrase), (j, payload))
+            nodes = step
+        return out
+
     def _candidates(self, surface: str, lemma: str) -> list:
-        """The entries whose first word a token (folded surface, lemma) may be;
-        memoised, since the same words recur in every sentence."""
+        """The gapped or prefixed entries whose first word a token (folded surface,
+        lemma) may be; memoised, since the same words recur in every sentence."""
         key = (surface, lemma)
         found = self._memo.get(key)
         if found is not None:
@@ -154,7 +209,7 @@ class PhraseSet:
 
     def matches_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
         """Every (end, payload) of a phrase that matches starting at token i."""
-        out = []
+        out = list(self._trie_at(surface, lemma, i, limit).values())
         seen: set[int] = set()
         for phrase, payload, _ in self._candidates(surface[i], lemma[i]):
             if id(phrase) in seen:
@@ -172,8 +227,15 @@ class PhraseSet:
         `present` may give the keys of a window holding [start, end) (a
         sentence), which saves computing them per call."""
         out = []
+        trie = self._trie
+        generic = bool(self._by_key or self._prefixed)
         for i in range(start, end):
-            candidates = self._candidates(surface[i], lemma[i])
+            s, lem = surface[i], lemma[i]
+            if s in trie.any or lem in trie.any or s in trie.surface:
+                out += [(i, stop, payload) for stop, payload in self._trie_at(surface, lemma, i, end).values()]
+            if not generic:
+                continue
+            candidates = self._candidates(s, lem)
             if not candidates:
                 continue
             seen: set[int] = set()
@@ -189,8 +251,8 @@ class PhraseSet:
                 stop = match_at(phrase, surface, lemma, i, end)
                 if stop is not None:
                     out.append((i, stop, payload))
-        # Candidates come in lexicon order, but a tie must not depend on it:
-        # sort so that every tie is broken the same way in every run.
+        # Matches come in trie and lexicon order, but a tie must not depend on
+        # it: sort so that every tie is broken the same way in every run.
         return sorted(out, key=lambda m: (m[0], m[1], payload_order(m[2])))
 
 
