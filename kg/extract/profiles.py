@@ -129,6 +129,8 @@ _CLOSERS = frozenset({"»", "”", '"'})
 MAX_SENTENCE_TOKENS = 200
 
 
+TOKENIZER_CACHE_SIZE = 1_000_000  # distinct words whose tokenization spaCy keeps, per language
+
 # What the sentence rule needs to know of a token's text, by class.
 _PLAIN, _BREAK, _FINAL_MARK, _CLOSER, _SPACE = 0, 1, 2, 3, 4
 
@@ -250,11 +252,17 @@ def load_pipeline(lang: str) -> Language:
         with use_ops("numpy", use_blis=False):
             nlp = spacy.load(profile.pipeline, exclude=["ner"])
         nlp.add_pipe("kg_newline_sentences", before="parser")
-        return nlp
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("kg_newline_sentences")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_word_lemmas", config={"lang": lang})
+    else:
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("kg_newline_sentences")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("kg_word_lemmas", config={"lang": lang})
+    # spaCy's tokenizer caches 10,000 distinct words and then stops caching: the
+    # lexicons and labels compiled at start fill that, and every later word pays
+    # the affix regexes again (10 us a token). News vocabulary is Zipfian, so a
+    # larger cache is hit by most tokens of a corpus (a cached word is a few
+    # hundred bytes).
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
     return nlp
 
 
