@@ -191,6 +191,10 @@ class SentenceRules:
         if arg.kind == "capital" and arg.state is not None:
             if relation not in ("deploysTo", "locatedIn", "attacks") and self.ont.is_a("Country", allowed):
                 return arg.state
+        if arg.entity.type == "Person" and relation == "memberOf" and side == "subject":
+            # Members of alliances and blocs are states and organisations: "von der
+            # Leyen condemned a violation of an EU member state" is no membership of hers.
+            return None
         if arg.entity.type == "Person" and relation in STATE_ACTS:
             # Only states deploy, sanction or shoot down; a person we cannot tie
             # to a state is not the actor of such a relation.
