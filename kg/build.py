@@ -1,9 +1,21 @@
 """`kg build`: read -> extract (cached per article) -> merge -> export.
 
-The cache keys each article's extraction by its content and by the versions of
-the rules, ontology and lexicons, so a rebuild extracts only new or edited
-articles; a removed article's evidence leaves the graph because the graph is
-merged from the current corpus only.
+A rebuild costs what changed, not what the corpus holds:
+
+- a manifest remembers, per file, its size, times and inode, the hash of its
+  bytes and what the reader found in it (articles and their content hashes,
+  or why it was skipped); a file whose metadata is unchanged is not read
+  again, and one whose metadata changed but whose bytes did not is not parsed
+  or language-detected again;
+- extraction results are cached per article, keyed by the article's content
+  and the version of the reader, rules, ontology and lexicons (a change to
+  any of them starts a new cache), so only new or edited articles are
+  extracted;
+- articles stream through in batches: only a batch's texts are in memory at
+  a time, and what is kept of each article is its extraction result.
+
+A removed or renamed file's evidence leaves the graph because the graph is
+merged from the current corpus only. `full=True` reads and extracts everything.
 """
 from __future__ import annotations
 
@@ -11,28 +23,35 @@ import fcntl
 import hashlib
 import json
 import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
 
-from .corpus import iter_corpus
+from .corpus import corpus_files, read_file
 from .errors import BuildLockedError, KGError
 from .export import export
 from .graph import KnowledgeGraph, merge
-from .model import Article, ExtractionResult, Skipped
+from .model import SUPPORTED_LANGUAGES, Article, ExtractionResult, Skipped
 from .ontology import DEFAULT_ONTOLOGY_DIR, Ontology, load_ontology
-from .records import dumps, read_records, result_records
+from .records import pack_result, unpack_result
 
 CACHE_DIR = ".kg-cache"
 DEFAULT_FORMATS = ("turtle", "graphml", "html")
+MANIFEST_FORMAT = "kg-manifest/1"
+# A file modified this close to the scan that recorded it may have changed
+# again within the file system's timestamp resolution: its bytes are checked.
+RACY_NS = 2_000_000_000
+MAX_PENDING = 64  # articles of one batch of files extracted in one call, at most
 
 
 @dataclass
 class BuildReport:
     """What a build did, for the CLI to print."""
 
-    read: int = 0
+    read: int = 0  # articles in the corpus
     extracted: int = 0
     reused: int = 0
     skipped: list[Skipped] = field(default_factory=list)
@@ -40,14 +59,15 @@ class BuildReport:
     entities: int = 0
     written: list[Path] = field(default_factory=list)
     graph: KnowledgeGraph | None = None
+    files_parsed: int = 0  # files read and parsed (the others were known from the manifest)
 
 
 def pipeline_version(ontology: Ontology, lexicon_dir: Path) -> str:
     """A hash of everything that changes what extraction outputs: the reader and
     rules source, the ontology, the lexicons and the boilerplate patterns."""
-    from .extract import RULES_VERSION
-
-    digest = hashlib.sha256(RULES_VERSION.encode())
+    # kg/extract/__init__.py (its RULES_VERSION too) is among the sources hashed: no
+    # need to import it, and so spaCy, when a rebuild has nothing to extract.
+    digest = hashlib.sha256(b"kg-pipeline/2")
     package = Path(__file__).resolve().parent
     sources = [package / "corpus.py", package / "dates.py", package / "model.py", package / "records.py",
                *sorted((package / "extract").glob("*.py"))]
@@ -62,35 +82,106 @@ def pipeline_version(ontology: Ontology, lexicon_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def _atomic_text(path: Path, text: str) -> None:
+    """Write `path` whole or not at all; a full disk is a clear error, not a traceback."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise KGError(f"{path}: could not write ({exc.strerror or exc}); the previous exports are unchanged") from exc
+
+
 class ExtractionCache:
-    """One JSON Lines file per article version under <out>/.kg-cache/<pipeline version>/."""
+    """One entry per article version under <out>/.kg-cache/<pipeline version>/, plus a
+    manifest per (corpus root, language selection) of what the reader found in each file."""
 
     def __init__(self, root: Path, version: str) -> None:
         self.dir = root / CACHE_DIR / version
         self.dir.mkdir(parents=True, exist_ok=True)
 
-    def _path(self, article: Article) -> Path:
-        key = hashlib.sha256(f"{article.doc_id}\x00{article.sha256}\x00{article.lang}".encode()).hexdigest()
-        return self.dir / f"{key}.jsonl"
+    def _path(self, doc_id: str, sha256: str, lang: str) -> Path:
+        key = hashlib.sha256(f"{doc_id}\x00{sha256}\x00{lang}".encode()).hexdigest()
+        return self.dir / key[:2] / f"{key}.json"
 
     def get(self, article: Article) -> ExtractionResult | None:
-        """The cached result, or None if absent or unreadable (then it is re-extracted)."""
-        path = self._path(article)
+        """The cached result (without the article text), or None if absent or unreadable
+        (then it is re-extracted)."""
+        return self.lookup(article.doc_id, article.sha256, article.lang)
+
+    def lookup(self, doc_id: str, sha256: str, lang: str) -> ExtractionResult | None:
+        """The cached result of the article with this id, content hash and language, or None."""
+        path = self._path(doc_id, sha256, lang)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-            results = list(read_records(lines, str(path)))
-        except (OSError, UnicodeDecodeError, KGError, KeyError, ValueError, TypeError):
+            result = unpack_result(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, KeyError, ValueError, TypeError, IndexError):
             return None
-        if len(results) != 1 or results[0].article.doc_id != article.doc_id:
+        art = result.article
+        if (art.doc_id, art.sha256, art.lang) != (doc_id, sha256, lang):
             return None
-        return ExtractionResult(article, results[0].assertions, names=results[0].names)
+        return result
 
     def put(self, result: ExtractionResult) -> None:
         """Store a result atomically."""
-        path = self._path(result.article)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("".join(dumps(r) + "\n" for r in result_records(result)), encoding="utf-8")
-        os.replace(tmp, path)
+        path = self._path(result.article.doc_id, result.article.sha256, result.article.lang)
+        path.parent.mkdir(exist_ok=True)
+        _atomic_text(path, pack_result(result))
+
+    def manifest_path(self, corpus: Path, languages: frozenset[str]) -> Path:
+        """Where the manifest of this corpus root, read for these languages, is kept."""
+        key = hashlib.sha256(f"{corpus}\x00{','.join(sorted(languages))}".encode()).hexdigest()[:16]
+        return self.dir / f"manifest-{key}.json"
+
+    def load_manifest(self, corpus: Path, languages: frozenset[str]) -> Manifest:
+        """The manifest of the last build of this corpus (empty if none or unreadable)."""
+        path = self.manifest_path(corpus, languages)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") == MANIFEST_FORMAT and data.get("root") == str(corpus):
+                return Manifest(int(data["scanned_ns"]), dict(data["files"]))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        return Manifest(0, {})
+
+    def save_manifest(self, corpus: Path, languages: frozenset[str], manifest: Manifest) -> None:
+        """Write the manifest atomically."""
+        _atomic_text(self.manifest_path(corpus, languages), json.dumps(
+            {"format": MANIFEST_FORMAT, "root": str(corpus), "scanned_ns": manifest.scanned_ns,
+             "files": manifest.files}, ensure_ascii=False, separators=(",", ":")))
+
+    def prune_versions(self) -> None:
+        """Remove the caches of other pipeline versions: they can never be hit again
+        unless the rules, ontology or lexicons go back to that exact state."""
+        import shutil
+
+        for sibling in self.dir.parent.iterdir():
+            if sibling.is_dir() and sibling != self.dir and len(sibling.name) == 16:
+                shutil.rmtree(sibling, ignore_errors=True)
+
+
+@dataclass
+class Manifest:
+    """doc path -> [size, mtime_ns, ctime_ns, inode, sha256 of the bytes, items], where an item
+    is ["a", doc_id, content sha256, lang] for an article or ["s", path, reason] for a skip."""
+
+    scanned_ns: int
+    files: dict[str, list]
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 @contextmanager
@@ -108,19 +199,87 @@ def build_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-_WORKER = None  # the Extractor of a worker process
+@dataclass
+class _FileOutcome:
+    """What reading and extracting one file gave."""
+
+    rel: str
+    entry: list | None  # its manifest entry (None if it could not be stat'ed or hashed)
+    skipped: list[Skipped]
+    results: list[ExtractionResult]
+    extracted: int
+    reused: int
 
 
-def _init_worker(ontology_dir: str) -> None:
+class _Reader:
+    """Reads files, looks their articles up in the cache and extracts the others.
+
+    One lives in this process or in each worker of a fork pool; the worker's copy
+    is made by the pool initializer, so nothing big is pickled per task."""
+
+    def __init__(self, ontology: Ontology, cache: ExtractionCache | None, reuse: bool,
+                 languages: frozenset[str]) -> None:
+        self.ontology, self.cache, self.reuse, self.languages = ontology, cache, reuse, languages
+        self.extractor = None
+
+    def process(self, files: list[tuple[Path, str]]) -> list[_FileOutcome]:
+        """Read, look up and extract a batch of files (one extraction call for all of them)."""
+        outcomes, pending = [], []
+        for path, rel in files:
+            signature, digest = _signature(path), _file_sha256(path)
+            out = _FileOutcome(rel, None, [], [], 0, 0)
+            items: list[list] = []
+            for got in read_file(path, rel, self.languages):
+                if isinstance(got, Skipped):
+                    out.skipped.append(got)
+                    items.append(["s", got.path, got.reason])
+                    continue
+                items.append(["a", got.doc_id, got.sha256, got.lang])
+                cached = self.cache.get(got) if self.cache is not None and self.reuse else None
+                if cached is not None:
+                    out.reused += 1
+                    out.results.append(replace(cached, article=replace(cached.article, path=got.path)))
+                else:
+                    out.results.append(None)  # type: ignore[arg-type]  (filled below)
+                    pending.append((out, len(out.results) - 1, got))
+                if len(pending) >= MAX_PENDING:  # a JSON Lines file of many records
+                    self._extract(pending)
+                    pending = []
+            if signature is not None and digest is not None:
+                out.entry = [*signature, digest, items]
+            outcomes.append(out)
+        self._extract(pending)
+        return outcomes
+
+    def _extract(self, pending: list[tuple[_FileOutcome, int, Article]]) -> None:
+        if not pending:
+            return
+        if self.extractor is None:
+            from .extract import Extractor
+
+            self.extractor = Extractor(self.ontology)
+        articles = [a for _, _, a in pending]
+        for (out, slot, _), result in zip(pending, self.extractor.extract_many(articles, batch_size=len(articles))):
+            # Kept light: no article text, no mention objects (their names are kept).
+            light = ExtractionResult(replace(result.article, text=""), result.assertions,
+                                     names=result.surface_forms())
+            if self.cache is not None:
+                self.cache.put(light)
+            out.results[slot] = light
+            out.extracted += 1
+
+
+_WORKER: _Reader | None = None  # the reader of a worker process
+
+
+def _init_worker(ontology_dir: str, cache: ExtractionCache | None, reuse: bool, languages: frozenset[str]) -> None:
     global _WORKER
-    from .extract import Extractor
-
-    _WORKER = Extractor(load_ontology(Path(ontology_dir)))
+    _WORKER = _Reader(load_ontology(Path(ontology_dir)), cache, reuse, languages)
 
 
-def _extract_batch(articles: list[Article]) -> list[ExtractionResult]:
+def _process_in_worker(files: list[tuple[Path, str]]) -> list[_FileOutcome]:
     assert _WORKER is not None
-    return list(_WORKER.extract_many(articles))
+    return _WORKER.process(files)
 
 
 def default_jobs() -> int:
@@ -131,49 +290,160 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class _Batches:
+    """Runs file batches in this process or in a fork pool, in order, so that the
+    caller holds a few batches of text at a time. The pool starts only once there is
+    a second batch: a rebuild that reads a handful of files does not start workers."""
+
+    def __init__(self, reader: _Reader, jobs: int, ontology_dir: Path) -> None:
+        self.reader, self.jobs, self.ontology_dir = reader, jobs, ontology_dir
+        self.pool = None
+        self.first: list | None = None  # the first batch while it is the only one
+        self.first_async = None
+
+    def submit(self, files: list[tuple[Path, str]]) -> Callable[[], list[_FileOutcome]]:
+        """Start a batch; the returned function waits for its outcomes."""
+        if self.jobs <= 1:
+            return lambda: self.reader.process(files)
+        if self.pool is None and self.first is None:
+            self.first = files
+            return self._first_result
+        if self.pool is None:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("fork").Pool(
+                self.jobs, _init_worker,
+                (str(self.ontology_dir), self.reader.cache, self.reader.reuse, self.reader.languages))
+            self.first_async = self.pool.apply_async(_process_in_worker, (self.first,))
+        return self.pool.apply_async(_process_in_worker, (files,)).get
+
+    def _first_result(self) -> list[_FileOutcome]:
+        if self.first_async is not None:
+            return self.first_async.get()
+        return self.reader.process(self.first or [])
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+
 def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | None,
                    report: BuildReport, progress: Callable[[str], None] | None = None,
                    languages: tuple[str, ...] | None = None, reuse: bool = True, jobs: int = 1,
-                   ontology_dir: Path = DEFAULT_ONTOLOGY_DIR, batch_size: int = 16) -> Iterator[ExtractionResult]:
-    """Extraction results for every readable article, in corpus order, reusing the cache
-    unless told not to; with jobs > 1 new articles are extracted by a process pool
-    (the same results as one process: each article is extracted independently)."""
-    from .extract import Extractor
-    from .model import SUPPORTED_LANGUAGES
+                   ontology_dir: Path = DEFAULT_ONTOLOGY_DIR, batch_size: int = 16,
+                   select: Callable[[str], bool] | None = None,
+                   exclude: tuple[Path, ...] = ()) -> Iterator[ExtractionResult]:
+    """Extraction results (without article texts) for every readable article, in corpus
+    order, streaming: files are read and extracted a batch at a time.
 
-    slots: list[ExtractionResult | None] = []
-    pending: list[tuple[int, Article]] = []
-    for item in iter_corpus(corpus, languages or SUPPORTED_LANGUAGES):
-        if isinstance(item, Skipped):
-            report.skipped.append(item)
+    With a cache, unchanged files are not read again (see the module docstring) and
+    cached articles are not extracted again, unless `reuse` is False. With jobs > 1
+    files are read and extracted by a process pool; the results are the same as one
+    process gives, since each batch is processed independently. `select(doc path)`
+    restricts the walk to some files (a shard of the corpus)."""
+    selected = frozenset(languages or SUPPORTED_LANGUAGES)
+    old = cache.load_manifest(corpus, selected) if cache is not None and reuse else Manifest(0, {})
+    new = Manifest(time.time_ns(), {})
+    batches = _Batches(_Reader(ontology, cache, reuse, selected), jobs, ontology_dir)
+    # In corpus order: a known file's outcome, or the waiting function of a submitted batch.
+    queue: deque[_FileOutcome | Callable[[], list[_FileOutcome]]] = deque()
+    files: list[tuple[Path, str]] = []
+    in_flight = 0
+
+    def account(out: _FileOutcome) -> Iterator[ExtractionResult]:
+        if out.entry is not None:
+            new.files[out.rel] = out.entry
+        report.skipped.extend(out.skipped)
+        report.read += len(out.results)
+        report.extracted += out.extracted
+        report.reused += out.reused
+        yield from out.results
+
+    def drain(limit: int) -> Iterator[ExtractionResult]:
+        nonlocal in_flight
+        while queue and (in_flight > limit or isinstance(queue[0], _FileOutcome)):
+            head = queue.popleft()
+            if isinstance(head, _FileOutcome):
+                yield from account(head)
+                continue
+            in_flight -= 1
+            for out in head():
+                yield from account(out)
+
+    def flush() -> None:
+        nonlocal files, in_flight
+        if files:
+            report.files_parsed += len(files)
+            queue.append(batches.submit(files))
+            in_flight += 1
+            files = []
+
+    try:
+        for item in corpus_files(corpus, exclude=exclude):
+            if isinstance(item, Skipped):
+                flush()  # keep the skips in walk order
+                queue.append(_FileOutcome("", None, [item], [], 0, 0))
+                continue
+            path, rel = item
+            if select is not None and not select(rel):
+                continue
+            if progress:
+                progress(rel)
+            known = _known_file(path, rel, old, cache) if cache is not None and reuse else None
+            if known is not None:
+                flush()
+                queue.append(known)
+            else:
+                files.append((path, rel))
+                if len(files) >= batch_size:
+                    flush()
+            yield from drain(2 * max(jobs, 1))
+        flush()
+        yield from drain(0)
+    finally:
+        batches.close()
+    if cache is not None and select is None:
+        cache.save_manifest(corpus, selected, new)
+
+
+def _known_file(path: Path, rel: str, manifest: Manifest, cache: ExtractionCache) -> _FileOutcome | None:
+    """The outcome of a file the last build read, from the manifest and the cache, if the
+    file is unchanged and every one of its articles is cached; else None (read it)."""
+    entry = manifest.files.get(rel)
+    if entry is None:
+        return None
+    signature = _signature(path)
+    if signature is None:
+        return None
+    if signature != entry[:4] or signature[1] >= manifest.scanned_ns - RACY_NS:
+        # Metadata changed (or too recent to trust): the bytes decide.
+        if _file_sha256(path) != entry[4]:
+            return None
+        entry = [*signature, *entry[4:]]
+    out = _FileOutcome(rel, entry, [], [], 0, 0)
+    for it in entry[5]:
+        if it[0] == "s":
+            out.skipped.append(Skipped(it[1], it[2]))
             continue
-        report.read += 1
-        if progress:
-            progress(item.doc_id)
-        cached = cache.get(item) if cache is not None and reuse else None
-        if cached is not None:
-            report.reused += 1
-        else:
-            pending.append((len(slots), item))
-        slots.append(cached)
-    batches = [[a for _, a in pending[i:i + batch_size]] for i in range(0, len(pending), batch_size)]
-    if jobs > 1 and len(batches) > 1:
-        import multiprocessing
+        result = cache.lookup(it[1], it[2], it[3])
+        if result is None:
+            return None
+        out.results.append(replace(result, article=replace(result.article, path=str(path))))
+        out.reused += 1
+    return out
 
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _init_worker,
-                                                       (str(ontology_dir),)) as pool:
-            extracted = [r for batch in pool.imap(_extract_batch, batches) for r in batch]
-    else:
-        extractor = Extractor(ontology)
-        extracted = [r for batch in batches for r in extractor.extract_many(batch, batch_size=batch_size)]
-    for (slot, _), result in zip(pending, extracted):
-        report.extracted += 1
-        if cache is not None:
-            cache.put(result)
-        slots[slot] = result
-    for result in slots:
-        assert result is not None
-        yield result
+
+def merge_options(ontology: Ontology, ontology_dir: Path) -> dict:
+    """The ontology and the name tables and merge overrides of `ontology_dir` (its
+    names.yaml and merges.yaml), for `merge`."""
+    from .graph.dedupe import load_merge_rules
+    from .graph.names import load_name_tables
+
+    names = load_name_tables(ontology_dir / "names.yaml")
+    return {"ontology": ontology, "names": names, "rules": load_merge_rules(names, ontology_dir / "merges.yaml")}
 
 
 def collect(corpus: Path, out_dir: Path, *, full: bool = False, ontology_dir: Path = DEFAULT_ONTOLOGY_DIR,
@@ -185,9 +455,11 @@ def collect(corpus: Path, out_dir: Path, *, full: bool = False, ontology_dir: Pa
     ontology = load_ontology(ontology_dir)
     report = BuildReport()
     cache = ExtractionCache(out_dir, pipeline_version(ontology, ontology_dir / "lexicons"))
-    results = list(extract_corpus(corpus, ontology, cache, report, progress, languages, reuse=not full,
-                                  jobs=jobs, ontology_dir=ontology_dir))
-    graph = merge(results)
+    # The out dir may lie inside the corpus: its exports are never read back as articles.
+    graph = merge(extract_corpus(corpus, ontology, cache, report, progress, languages, reuse=not full,
+                                 jobs=jobs, ontology_dir=ontology_dir, exclude=(out_dir,)),
+                  **merge_options(ontology, ontology_dir))
+    cache.prune_versions()
     report.graph = graph
     report.relations = len(graph.edges)
     report.entities = len(graph.entities)
@@ -202,9 +474,117 @@ def build(corpus: Path, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FOR
         graph, ontology, report = collect(corpus, out_dir, full=full, ontology_dir=ontology_dir,
                                           progress=progress, languages=languages, jobs=jobs)
         report.written = export(graph, ontology, out_dir, formats)
-        (out_dir / "build.json").write_text(json.dumps({
+        _atomic_text(out_dir / "build.json", json.dumps({
             "read": report.read, "extracted": report.extracted, "reused": report.reused,
+            "files_parsed": report.files_parsed,
             "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
             "relations": report.relations, "entities": report.entities,
-        }, indent=1, ensure_ascii=False), encoding="utf-8")
+        }, indent=1, ensure_ascii=False))
     return report
+
+
+# ------------------------------------------------------------ beyond one machine
+#
+# `kg extract --shard I/N` extracts the files of one shard into JSON Lines (the
+# records of kg/records.py); `kg merge` builds the graph and exports from the
+# shard files. Files, not articles, are assigned to shards, so a task reads only
+# its own files; the assignment hashes the file's path inside the corpus, so it
+# does not depend on the machine, the order of the walk or Python's hash seed.
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """"I/N" (0 <= I < N) as (I, N); raises KGError otherwise."""
+    index, slash, count = text.partition("/")
+    try:
+        i, n = int(index), int(count)
+    except ValueError:
+        i, n = -1, 0
+    if not slash or n < 1 or not 0 <= i < n:
+        raise KGError(f"--shard {text!r}: expected I/N with 0 <= I < N, e.g. 0/8")
+    return i, n
+
+
+def shard_of(rel: str, shards: int) -> int:
+    """The shard (0 ... shards-1) of the file at path `rel` inside the corpus."""
+    return int.from_bytes(hashlib.sha256(rel.encode("utf-8")).digest()[:8], "big") % shards
+
+
+def extract_records(paths: Iterable[Path], report: BuildReport, shard: tuple[int, int] | None = None,
+                    jobs: int = 1, ontology_dir: Path = DEFAULT_ONTOLOGY_DIR) -> Iterator[dict]:
+    """The JSON Lines records (document, then relations) of every article under `paths`,
+    or of one shard `(index, count)` of them, without any cache."""
+    from .records import result_records
+
+    ontology = load_ontology(ontology_dir)
+    select = None
+    if shard is not None:
+        index, count = shard
+
+        def select(rel: str) -> bool:
+            return shard_of(rel, count) == index
+    for path in paths:
+        if not Path(path).exists():
+            raise KGError(f"{path}: no such corpus directory or file")
+        for result in extract_corpus(Path(path), ontology, None, report, jobs=jobs, ontology_dir=ontology_dir,
+                                     select=select):
+            yield from result_records(result)
+
+
+def write_records(path: Path, records: Iterable[dict]) -> int:
+    """Write records as JSON Lines to `path` atomically (a failed task leaves no partial
+    shard behind); returns how many were written."""
+    from .records import dumps
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    count = 0
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for rec in records:
+                fh.write(dumps(rec) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count
+
+
+def read_shards(shards: Iterable[Path]) -> Iterator[ExtractionResult]:
+    """The extraction results in shard files written by `kg extract`, one file after another."""
+    from .records import read_records
+
+    for shard in shards:
+        try:
+            with open(shard, encoding="utf-8") as fh:
+                yield from read_records(fh, str(shard))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KGError(f"{shard}: cannot read shard ({exc})") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KGError(f"{shard}: not a kg extract JSON Lines file ({exc!r})") from exc
+
+
+def merge_shards(shards: list[Path], out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FORMATS,
+                 ontology_dir: Path = DEFAULT_ONTOLOGY_DIR) -> BuildReport:
+    """Build the graph from shard files and write its exports: the same files `build`
+    writes for the same corpus. A document found in two shards counts once."""
+    with build_lock(out_dir):
+        graph, ontology, report = collect_shards(shards, ontology_dir)
+        report.written = export(graph, ontology, out_dir, formats)
+    return report
+
+
+def collect_shards(shards: list[Path], ontology_dir: Path = DEFAULT_ONTOLOGY_DIR
+                   ) -> tuple[KnowledgeGraph, Ontology, BuildReport]:
+    """The merged graph of shard files (for `kg merge` and `kg push --shard`)."""
+    ontology = load_ontology(ontology_dir)
+    report = BuildReport()
+
+    def counted() -> Iterator[ExtractionResult]:
+        for result in read_shards(shards):
+            report.read += 1
+            report.reused += 1
+            yield result
+
+    graph = merge(counted(), **merge_options(ontology, ontology_dir))
+    report.graph, report.relations, report.entities = graph, len(graph.edges), len(graph.entities)
+    return graph, ontology, report

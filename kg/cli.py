@@ -15,8 +15,20 @@ DEFAULT_CORPUS = Path("seeds")
 DEFAULT_OUT = Path("exports")
 
 
+# Control characters and bidirectional overrides that a file name may carry:
+# printed as they are, they would drive the user's terminal or reorder the line.
+_UNSHOWN = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def _shown(text: str) -> str:
+    """Text from the corpus (a path, a reason quoting it) made safe for a terminal."""
+    if not any(ord(c) in _UNSHOWN for c in text):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if ord(c) in _UNSHOWN else c for c in text)
+
+
 def _fail(exc: KGError) -> click.ClickException:
-    return click.ClickException(str(exc))
+    return click.ClickException(_shown(str(exc)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +54,7 @@ def main(ctx: click.Context) -> None:
     if "languages" in config:
         build_defaults["languages"] = tuple(config["languages"])
     ctx.default_map = {"build": build_defaults, "push": {**out, **corpus}, "add": {**out, **corpus},
+                       "merge": {k: v for k, v in build_defaults.items() if k in ("out_dir", "formats")},
                        **{name: out for name in ("query", "validate", "stats", "entities", "show")}}
 
 
@@ -64,7 +77,7 @@ def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, lan
 
     progress = None
     if not quiet and sys.stderr.isatty():
-        progress = lambda doc: click.echo(f"\r\033[K{doc}", err=True, nl=False)  # noqa: E731
+        progress = lambda doc: click.echo(f"\r\033[K{_shown(doc)}", err=True, nl=False)  # noqa: E731
     try:
         report = run_build(Path(corpus), Path(out_dir), formats=tuple(formats) or DEFAULT_FORMATS, full=full,
                            progress=progress, languages=tuple(languages) or None, jobs=jobs or default_jobs())
@@ -72,12 +85,13 @@ def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, lan
         raise _fail(exc) from exc
     for skipped in report.skipped:
         if verbose or strict:
-            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+            click.echo(f"skipped {_shown(skipped.path)}: {_shown(skipped.reason)}", err=True)
     if progress is not None:
         click.echo("\r\033[K", err=True, nl=False)
     if not quiet:
         click.echo(f"articles read {report.read}, extracted {report.extracted}, reused {report.reused}, "
-                   f"skipped {len(report.skipped)}; relations {report.relations}, entities {report.entities}")
+                   f"skipped {len(report.skipped)}; relations {report.relations}, entities {report.entities}; "
+                   f"files parsed {report.files_parsed} (the others unchanged since the last build)")
         for path in report.written:
             click.echo(f"wrote {path}")
     if strict and report.skipped:
@@ -87,31 +101,64 @@ def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, lan
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
-              help="JSON Lines (the evaluation format) or a readable table.")
-def extract(paths: tuple[Path, ...], fmt: str) -> None:
-    """Print the relations found in article FILEs or DIRs."""
-    from .build import BuildReport, extract_corpus
-    from .ontology import load_ontology
-    from .records import dumps, result_records
+              help="JSON Lines (the evaluation format, what `kg merge` reads) or a readable table.")
+@click.option("--shard", metavar="I/N", help="Extract only shard I of N (0 <= I < N): the files whose path "
+              "hashes to I, so N independent tasks cover the corpus once.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the JSON Lines to this file (atomically) instead of standard output.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extraction processes.")
+def extract(paths: tuple[Path, ...], fmt: str, shard: str | None, output: Path | None, jobs: int) -> None:
+    """Print the relations found in article FILEs or DIRs, or write one shard
+    of them for `kg merge` (e.g. `kg extract corpus/ --shard 3/8 -o shard-3.jsonl`)."""
+    from .build import BuildReport, extract_records, parse_shard, write_records
+    from .records import dumps
 
+    report = BuildReport()
     try:
-        ontology = load_ontology()
-        report = BuildReport()
-        for path in paths:
-            for result in extract_corpus(path, ontology, None, report):
-                if fmt == "jsonl":
-                    for rec in result_records(result):
-                        click.echo(dumps(rec))
-                    continue
-                click.echo(f"# {result.article.doc_id} ({result.article.lang}, {result.article.date or 'no date'})")
-                for a in result.assertions:
-                    sign = "NOT " if a.polarity == "negative" else ""
-                    click.echo(f"  {a.subject.label} {sign}{a.relation} {a.object.label}  "
-                               f"[{a.modality}, {a.confidence:.2f}]  «{a.evidence.sentence[:100]}»")
+        if output is not None and fmt != "jsonl":
+            raise click.UsageError("-o writes JSON Lines; leave out --format table")
+        records = extract_records(paths, report, parse_shard(shard) if shard else None, jobs=jobs)
+        if output is not None:
+            write_records(output, records)
+            records = iter(())
+        for rec in records:
+            if fmt == "jsonl":
+                click.echo(dumps(rec))
+            elif rec["kind"] == "document":
+                click.echo(f"# {rec['doc']} ({rec['lang']}, {rec['date'] or 'no date'})")
+            else:
+                sign = "NOT " if rec["polarity"] == "negative" else ""
+                click.echo(f"  {rec['subject']['label']} {sign}{rec['relation']} {rec['object']['label']}  "
+                           f"[{rec['modality']}, {rec['confidence']:.2f}]  «{rec['sentence'][:100]}»")
     except KGError as exc:
         raise _fail(exc) from exc
     for skipped in report.skipped:
-        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(f"skipped {_shown(skipped.path)}: {_shown(skipped.reason)}", err=True)
+    if output is not None:
+        click.echo(f"articles {report.read}, skipped {len(report.skipped)}; wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Directory for the exports.")
+@click.option("--format", "formats", multiple=True, help="Export format (repeatable); see `kg formats`.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def merge(shards: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+    """Build the graph from SHARD files written by `kg extract --shard I/N -o FILE`
+    and export it: the same files `kg build` writes for the whole corpus."""
+    from .build import DEFAULT_FORMATS, merge_shards
+
+    try:
+        report = merge_shards(list(shards), Path(out_dir), formats=tuple(formats) or DEFAULT_FORMATS)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    if not quiet:
+        click.echo(f"articles {report.read} from {len(shards)} shard(s); relations {report.relations}, "
+                   f"entities {report.entities}")
+        for path in report.written:
+            click.echo(f"wrote {path}")
 
 
 @main.command()
@@ -207,16 +254,23 @@ def stats(out_dir: Path) -> None:
 @click.argument("corpus", required=False, type=click.Path(path_type=Path), default=DEFAULT_CORPUS)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
               help="The build directory whose extraction cache is reused.")
-def push(url: str, corpus: Path, out_dir: Path) -> None:
+@click.option("--shards", "shards", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Send the graph of `kg extract --shard` files instead of CORPUS: a file, or a directory "
+              "of *.jsonl shard files (repeatable).")
+def push(url: str, corpus: Path, out_dir: Path, shards: tuple[Path, ...]) -> None:
     """Send the graph of CORPUS to a SPARQL store's Graph Store endpoint URL
     (e.g. http://127.0.0.1:7878/store): one named graph per article, one for
     the ontology, one for the merged relations; each replaces its previous version."""
-    from .build import build_lock, collect
+    from .build import build_lock, collect, collect_shards
     from .push import push as run_push
 
     try:
-        with build_lock(Path(out_dir)):
-            graph, ontology, _ = collect(Path(corpus), Path(out_dir))
+        if shards:
+            files = [f for s in shards for f in (sorted(s.glob("*.jsonl")) if s.is_dir() else [s])]
+            graph, ontology, _ = collect_shards(files)
+        else:
+            with build_lock(Path(out_dir)):
+                graph, ontology, _ = collect(Path(corpus), Path(out_dir))
         sent = run_push(graph, ontology, url)
     except KGError as exc:
         raise _fail(exc) from exc
@@ -249,19 +303,26 @@ def add(paths: tuple[Path, ...], corpus: Path, out_dir: Path, no_build: bool) ->
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
-@click.option("--merges", is_flag=True, help="Also list every name (any language, any case form) merged into each entity.")
+@click.option("--merges", is_flag=True, help="Also list every name (any language, any case form) seen for each "
+              "entity and the entities merged into it, with the rule that merged them.")
 def entities(out_dir: Path, merges: bool) -> None:
-    """List the entities of the built graph with their number of relations."""
-    from .browse import entities as list_entities
+    """List the entities of the built graph with their number of relations.
+
+    Force or forbid a merge in ontology/merges.yaml, then rebuild."""
+    from .browse import entities as list_entities, merges as list_merges
 
     try:
         rows = list_entities(Path(out_dir) / "graph.ttl")
+        merged = list_merges(Path(out_dir) / "graph.ttl") if merges else {}
     except KGError as exc:
         raise _fail(exc) from exc
     for row in rows:
         click.echo(f"{row.label:<32} {row.type:<14} {row.relations:>4}  {row.id}")
         if merges and row.names:
             click.echo(f"{'':<32} names: {', '.join(row.names)}")
+        for m in merged.get(row.id, ()):
+            score = f" {m.score:.1f}" if m.score is not None else ""
+            click.echo(f"{'':<32} merged: {m.name} ({m.merged}) by {m.rule}{score}")
 
 
 @main.command()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -33,8 +34,8 @@ from kg.errors import ArticleError, DataFileError
 from kg.model import SUPPORTED_LANGUAGES, Article, Skipped
 
 __all__ = [
-    "Boilerplate", "decode_bytes", "detect_language", "find_dates", "iter_corpus",
-    "load_boilerplate", "read_path", "strip_boilerplate", "strip_markdown",
+    "Boilerplate", "corpus_files", "decode_bytes", "detect_language", "find_dates", "iter_corpus",
+    "load_boilerplate", "read_file", "read_path", "strip_boilerplate", "strip_markdown",
 ]  # fmt: skip
 
 PATTERNS_FILE = DATA_DIR / "patterns.txt"
@@ -49,7 +50,11 @@ DETECTED_LANGUAGES: tuple[str, ...] = (
     "BELARUSIAN", "BULGARIAN", "CHINESE", "ARABIC", "JAPANESE", "CZECH",
     "ROMANIAN", "SWEDISH",
 )  # fmt: skip
-DETECTION_SAMPLE = 5000  # characters; the start of an article is enough
+DETECTION_SAMPLE = 5000  # characters, from the start, middle and end of an article
+# One article is at most this long after boilerplate removal (spaCy's own limit
+# on a text); a longer one is skipped with a message, not allowed to stall a build.
+MAX_ARTICLE_CHARS = 1_000_000
+MAX_ARTICLE_BYTES = 16_000_000  # a .txt, .md or .html file (one article) larger than this is not read
 MIN_LETTERS_TO_DETECT = 20  # below this lingua guesses
 
 # Non-UTF-8 text is decoded with the first plausible of these: the legacy
@@ -225,9 +230,19 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+def _detection_sample(text: str) -> str:
+    """At most DETECTION_SAMPLE characters, taken from the start, middle and end of
+    a long text, so that an article's majority language wins over its opening."""
+    if len(text) <= DETECTION_SAMPLE:
+        return text
+    third = DETECTION_SAMPLE // 3
+    middle = len(text) // 2 - third // 2
+    return "\n".join((text[:third], text[middle:middle + third], text[-third:]))
+
+
 def detect_language(text: str) -> str | None:
     """The two-letter code of the language of `text`, or None when unsure or too short."""
-    sample = text[:DETECTION_SAMPLE]
+    sample = _detection_sample(text)
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS_TO_DETECT:
         return None
     language = _detector().detect_language_of(sample)
@@ -289,6 +304,9 @@ def _article(ctx: _Context, doc_id: str, body: str, meta: _Meta, sha256: str) ->
     text, removed = strip_boilerplate(body, ctx.rules)
     if not text.strip():
         raise ArticleError(ctx.path, "no text left after removing boilerplate" if removed else "whitespace only")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(ctx.path, f"too long: {len(text):,} characters (the limit is {MAX_ARTICLE_CHARS:,} "
+                                     "per article); split it into several articles")
     lang = meta.lang or detect_language(text)
     if lang is None:
         short = sum(ch.isalpha() for ch in text[:DETECTION_SAMPLE]) < MIN_LETTERS_TO_DETECT
@@ -552,6 +570,7 @@ READERS: dict[str, Callable[[bytes, _Context], Iterator[Article | Skipped]]] = {
     ".txt": _read_text, ".md": _read_markdown, ".markdown": _read_markdown, ".html": _read_html,
     ".htm": _read_html, ".json": _read_json, ".jsonl": _read_jsonl,
 }  # fmt: skip
+SINGLE_ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 
 
 def _read_file(path: Path, doc_id: str, languages: frozenset[str]) -> Iterator[Article | Skipped]:
@@ -560,6 +579,14 @@ def _read_file(path: Path, doc_id: str, languages: frozenset[str]) -> Iterator[A
     if reader is None:
         raise ArticleError(str(path), f"unsupported file type {path.suffix or '(no extension)'!r}")
     try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(str(path), "not a regular file (a pipe, socket or device)")
+        if path.suffix.lower() in SINGLE_ARTICLE_SUFFIXES and info.st_size > MAX_ARTICLE_BYTES:
+            raise ArticleError(str(path), f"too large: {info.st_size:,} bytes (the limit is {MAX_ARTICLE_BYTES:,} "
+                                          "for a file holding one article); split it into several articles")
         raw = path.read_bytes()
     except IsADirectoryError as exc:
         raise ArticleError(str(path), "is a directory") from exc
@@ -605,18 +632,33 @@ def iter_corpus(root: Path, languages: Iterable[str] = SUPPORTED_LANGUAGES) -> I
     `Skipped` with the reason, and the walk goes on. Raises ArticleError only
     if `root` itself does not exist.
     """
-    root = Path(root)
     selected = frozenset(languages)
+    for item in corpus_files(root):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from read_file(item[0], item[1], selected)
+
+
+def corpus_files(root: Path, exclude: Iterable[Path] = ()) -> Iterator[tuple[Path, str] | Skipped]:
+    """The article files under `root` as (path, doc_id), in the order `iter_corpus` reads
+    them, without reading them; a directory or link that cannot be walked is `Skipped`.
+
+    A build uses it to read only the files that changed since the last build.
+    Raises ArticleError only if `root` itself does not exist. Directories in
+    `exclude` (a build's out dir inside the corpus) are not walked.
+    """
+    root = Path(root)
     if root.is_dir():
-        yield from _walk(root, root, selected, frozenset(), set())
+        yield from _walk(root, root, frozenset(), set(), frozenset(Path(p).resolve() for p in exclude))
     elif root.is_file():
-        yield from _guarded(root, root.name, selected)
+        yield root, root.name
     else:
         raise ArticleError(str(root), "no such file or directory")
 
 
-def _guarded(path: Path, doc_id: str, languages: frozenset[str]) -> Iterator[Article | Skipped]:
-    """`_read_file`, with a bad file turned into one Skipped."""
+def read_file(path: Path, doc_id: str, languages: frozenset[str]) -> Iterator[Article | Skipped]:
+    """The Articles of one file; a bad file is one `Skipped`, a bad record in it another."""
     try:
         yield from _read_file(path, doc_id, languages)
     except ArticleError as exc:
@@ -624,10 +666,13 @@ def _guarded(path: Path, doc_id: str, languages: frozenset[str]) -> Iterator[Art
 
 
 def _walk(
-    directory: Path, root: Path, languages: frozenset[str], ancestors: frozenset[Path], visited: set[Path]
-) -> Iterator[Article | Skipped]:
+    directory: Path, root: Path, ancestors: frozenset[Path], visited: set[Path],
+    excluded: frozenset[Path] = frozenset(),
+) -> Iterator[tuple[Path, str] | Skipped]:
     """Walk one directory in name order, following symlinks but never in a loop."""
     real = directory.resolve()
+    if real in excluded:
+        return
     if real in ancestors:
         yield Skipped(str(directory), "symlink loop")
         return
@@ -650,9 +695,11 @@ def _walk(
         except OSError:  # a link that points at itself
             is_dir = False
         if is_dir:
-            yield from _walk(path, root, languages, ancestors | {real}, visited)
+            yield from _walk(path, root, ancestors | {real}, visited, excluded)
         elif path.suffix.lower() in READERS:
             if entry.is_symlink() and not path.exists():
                 yield Skipped(str(path), "broken or looping symbolic link")
+            elif not entry.is_file():
+                yield Skipped(str(path), "not a regular file (a pipe, socket or device)")
             else:
-                yield from _guarded(path, path.relative_to(root).as_posix(), languages)
+                yield path, path.relative_to(root).as_posix()

@@ -11,15 +11,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from rdflib import RDF, Graph, URIRef
-
 from .errors import KGError
-from .export.rdf import DOC, build_rdf, doc_iri
+from .export.rdf import DOC, PREFIXES, doc_iri, oxigraph_triples, plain_triples
 from .graph import KnowledgeGraph
 from .ontology import KG, Ontology
 
 ONTOLOGY_GRAPH = "https://w3id.org/kg-rbu/graph/ontology"
 SUMMARY_GRAPH = "https://w3id.org/kg-rbu/graph/relations"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SUBJECT, _PREDICATE, _OBJECT = (f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{n}" for n in ("subject", "predicate",
+                                                                                             "object"))
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_POLARITY, _ATTRIBUTED, _MERGED = str(KG.polarity), str(KG.attributedTo), str(KG.MergedRelation)
 
 
 def article_graph(doc_id: str) -> str:
@@ -27,37 +30,63 @@ def article_graph(doc_id: str) -> str:
     return str(doc_iri(doc_id)).replace(str(DOC), "https://w3id.org/kg-rbu/graph/doc/")
 
 
-def named_graphs(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, Graph]:
-    """The named graphs to send, by graph IRI."""
-    full = build_rdf(graph, ontology)
-    out: dict[str, Graph] = {}
-    onto = Graph()
+def named_graphs(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, list[tuple]]:
+    """The named graphs to send, by graph IRI, as triples of the export (IRIs as str,
+    literals as (text, language, datatype); see kg.export.rdf.plain_triples).
+
+    Built from the export's triples indexed once, not from an rdflib graph: on a
+    large corpus that is what keeps `kg push` fast."""
+    full = plain_triples(graph, ontology)
+    out: dict[str, list[tuple]] = {}
+    onto: list[tuple] = []
+    import pyoxigraph
+
     for path in ontology.files:
-        onto.parse(path, format="turtle")
+        with open(path, "rb") as fh:
+            onto.extend(q.triple for q in pyoxigraph.parse(fh, pyoxigraph.RdfFormat.TURTLE))
     out[ONTOLOGY_GRAPH] = onto
-    summary = Graph()
-    for node in full.subjects(RDF.type, KG.MergedRelation):
-        for p, o in full.predicate_objects(node):
-            summary.add((node, p, o))
-    out[SUMMARY_GRAPH] = summary
+    out[SUMMARY_GRAPH] = [(s, p, o) for s, pairs in sorted(full.items()) if (_TYPE, _MERGED) in pairs
+                          for p, o in sorted(pairs, key=repr)]
+    # Each assertion node by the article it is derived from.
+    by_doc: dict[str, list[str]] = {}
+    for s, pairs in full.items():
+        for p, o in pairs:
+            if p == _DERIVED:
+                by_doc.setdefault(o, []).append(s)
+
+    def describe(ent: str) -> list[tuple]:
+        # An entity's labels, type and Wikidata link; not its relations (those come with evidence).
+        return [(ent, p, o) for p, o in full.get(ent, ()) if not isinstance(o, str) or p == _TYPE
+                or o.startswith("http://www.wikidata")]
+
     for article in graph.articles:
-        g = Graph()
-        doc_node = doc_iri(article.doc_id)
-        for p, o in full.predicate_objects(doc_node):
-            g.add((doc_node, p, o))
-        for a in full.subjects(URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), doc_node):
-            for p, o in full.predicate_objects(a):
-                g.add((a, p, o))
-            s, pred, obj = full.value(a, RDF.subject), full.value(a, RDF.predicate), full.value(a, RDF.object)
-            if str(full.value(a, KG.polarity)) == "positive":
+        doc_node = str(doc_iri(article.doc_id))
+        g = {(doc_node, p, o) for p, o in full.get(doc_node, ())}
+        for a in by_doc.get(doc_node, ()):
+            pairs = full[a]
+            g.update((a, p, o) for p, o in pairs)
+            values = {}
+            for p, o in pairs:
+                values.setdefault(p, o)
+            s, pred, obj = values.get(_SUBJECT), values.get(_PREDICATE), values.get(_OBJECT)
+            if values.get(_POLARITY) == ("positive", None, None):
                 g.add((s, pred, obj))
-            for ent in (s, obj, full.value(a, KG.attributedTo)):
+            for ent in (s, obj, values.get(_ATTRIBUTED)):
                 if ent is not None:
-                    for p, o in full.predicate_objects(ent):
-                        if not isinstance(o, URIRef) or p == RDF.type or str(o).startswith("http://www.wikidata"):
-                            g.add((ent, p, o))
-        out[article_graph(article.doc_id)] = g
+                    g.update(describe(ent))
+        out[article_graph(article.doc_id)] = sorted(g, key=repr)
     return out
+
+
+def _turtle(triples: list[tuple]) -> bytes:
+    import pyoxigraph
+
+    if triples and isinstance(triples[0], pyoxigraph.Triple):
+        items = triples
+    else:
+        items = list(oxigraph_triples(triples))
+    return pyoxigraph.serialize(items, format=pyoxigraph.RdfFormat.TURTLE,
+                                prefixes={name: str(ns) for name, ns in PREFIXES})
 
 
 def push(graph: KnowledgeGraph, ontology: Ontology, url: str, timeout: float = 60.0) -> list[str]:
@@ -66,7 +95,7 @@ def push(graph: KnowledgeGraph, ontology: Ontology, url: str, timeout: float = 6
         raise KGError(f"{url}: not an http(s) Graph Store endpoint (e.g. http://127.0.0.1:7878/store)")
     sent = []
     for iri, g in sorted(named_graphs(graph, ontology).items()):
-        body = g.serialize(format="turtle", encoding="utf-8")
+        body = _turtle(g)
         target = f"{url}{'&' if '?' in url else '?'}graph={urllib.parse.quote(iri, safe='')}"
         request = urllib.request.Request(target, data=body, method="PUT",
                                          headers={"Content-Type": "text/turtle; charset=utf-8"})

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from .errors import QueryError
@@ -24,17 +28,72 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
-def load_store(paths: list[Path]):
-    """A pyoxigraph store with the given Turtle files."""
+STORE_PREFIX = ".kg-store-"  # on-disk copies of the loaded graph, beside graph.ttl
+
+
+def load_store(paths: list[Path], persistent: bool = True):
+    """A pyoxigraph store with the given Turtle files.
+
+    Parsing the Turtle of a large graph takes seconds (about 3 s per 1,000
+    articles), so the store is kept on disk beside the first file, keyed by the
+    files' identity, size and modification time, and reopened read-only while
+    they are unchanged: the first query after a build pays for loading, the
+    others open the store in milliseconds. `persistent=False` (for updates,
+    which stay in memory) or a directory that cannot be written loads in memory.
+    """
     import pyoxigraph
 
-    store = pyoxigraph.Store()
     for path in paths:
         if not path.exists():
             raise QueryError(f"{path}: not found; run `kg build` first")
+    if persistent:
+        store = _persistent_store(paths)
+        if store is not None:
+            return store
+    store = pyoxigraph.Store()
+    _load(store, paths)
+    return store
+
+
+def _load(store, paths: list[Path]) -> None:
+    import pyoxigraph
+
+    for path in paths:
         with open(path, "rb") as fh:
             store.bulk_load(fh, pyoxigraph.RdfFormat.TURTLE)
-    return store
+
+
+def _persistent_store(paths: list[Path]):
+    import pyoxigraph
+
+    which, stamp = hashlib.sha256(), hashlib.sha256()
+    for path in paths:
+        st = path.stat()
+        which.update(f"{path.resolve()}\0".encode())
+        stamp.update(f"{path.resolve()}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    home = paths[0].parent
+    kind = f"{STORE_PREFIX}{which.hexdigest()[:8]}-"  # one store per set of files (kg query, kg stats ...)
+    final = home / f"{kind}{stamp.hexdigest()[:16]}"
+    try:
+        if not final.is_dir():
+            tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}tmp-", dir=home))
+            try:
+                store = pyoxigraph.Store(str(tmp))
+                _load(store, paths)
+                store.flush()
+                del store  # closes it: only then can it be moved and reopened
+                os.rename(tmp, final)
+            except OSError:
+                if not final.is_dir():
+                    raise
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)  # gone already unless another query won the race
+            for stale in home.glob(f"{kind}*"):  # the same files' older versions
+                if stale != final:
+                    shutil.rmtree(stale, ignore_errors=True)
+        return pyoxigraph.Store.read_only(str(final))
+    except OSError:
+        return None
 
 
 def _term(value) -> str:
@@ -50,7 +109,7 @@ def run_query(paths: list[Path], query: str, allow_update: bool = False) -> tupl
     text = query if re.search(r"^\s*PREFIX\s+kg:", query, re.IGNORECASE | re.MULTILINE) else PREFIXES + query
     if _UPDATE.search(query) and not allow_update:
         raise QueryError("this is a SPARQL update; kg query is read-only unless --allow-update is given")
-    store = load_store(paths)
+    store = load_store(paths, persistent=not _UPDATE.search(query))
     try:
         if _UPDATE.search(query):
             store.update(text)

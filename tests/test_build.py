@@ -91,7 +91,7 @@ def test_rebuild_reuses_the_cache_and_extracts_only_what_changed(tmp_path):
 def test_corrupted_cache_entry_is_re_extracted(tmp_path):
     out = tmp_path / "out"
     build(SEEDS, out)
-    entries = sorted((out / ".kg-cache").rglob("*.jsonl"))
+    entries = sorted((out / ".kg-cache").glob("*/*/*.json"))
     assert len(entries) == 5
     entries[0].write_bytes(b"\x00garbage{")
     again = build(SEEDS, out)
@@ -149,3 +149,100 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
         assert done.returncode == 0, done.stderr
         digests.add(((out / "graph.ttl").read_bytes(), (out / "graph.graphml").read_bytes()))
     assert len(digests) == 1
+
+
+def test_rebuild_reads_only_changed_files_and_sees_edits_renames_and_removals(tmp_path, monkeypatch):
+    import os
+
+    import kg.build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    first = build(corpus, out, formats=("turtle",))
+    assert (first.files_parsed, first.extracted) == (5, 5)
+    assert all(a.text == "" for a in first.graph.articles)  # streamed: no article text is kept
+    same = build(corpus, out, formats=("turtle",))
+    assert (same.files_parsed, same.extracted, same.reused) == (0, 0, 5)
+    assert same.graph.edges == first.graph.edges and same.graph.articles == first.graph.articles
+
+    names = sorted(p.name for p in corpus.iterdir())
+    # Touched, not changed: metadata differs, bytes do not -> neither parsed nor extracted.
+    os.utime(corpus / names[0], ns=(1_000_000_000, 1_000_000_000))
+    touched = build(corpus, out, formats=("turtle",))
+    assert (touched.files_parsed, touched.extracted) == (0, 0)
+
+    # Edited with the same size and the old modification time: the changed ctime gives it away.
+    path = corpus / names[1]
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Belarus", "Belarux", 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    edited = build(corpus, out, formats=("turtle",))
+    assert (edited.files_parsed, edited.extracted, edited.reused) == (1, 1, 4)
+
+    # Renamed: a new document; the old name's evidence leaves the graph.
+    (corpus / names[2]).rename(corpus / ("renamed_" + names[2]))
+    renamed = build(corpus, out, formats=("turtle",))
+    assert (renamed.files_parsed, renamed.extracted) == (1, 1)
+    docs = {a.doc_id for a in renamed.graph.articles}
+    assert "renamed_" + names[2] in docs and names[2] not in docs
+    assert all(a.evidence.doc_id != names[2] for e in renamed.graph.edges for a in e.assertions)
+
+    # Removed.
+    (corpus / names[3]).unlink()
+    removed = build(corpus, out, formats=("turtle",))
+    assert (removed.read, removed.files_parsed, removed.extracted) == (4, 0, 0)
+    assert names[3] not in {a.doc_id for a in removed.graph.articles}
+
+    # --full reads and extracts everything.
+    full = build(corpus, out, formats=("turtle",), full=True)
+    assert (full.files_parsed, full.extracted, full.reused) == (4, 4, 0)
+    assert full.graph.edges == removed.graph.edges
+
+    # A new pipeline version (rules, ontology or lexicons changed) starts a new cache.
+    monkeypatch.setattr(kg.build, "pipeline_version", lambda ontology, lexicons: "0123456789abcdef")
+    changed = build(corpus, out, formats=("turtle",))
+    assert (changed.files_parsed, changed.extracted) == (4, 4)
+    assert [p.name for p in (out / ".kg-cache").iterdir()] == ["0123456789abcdef"]
+
+
+def test_rebuild_output_matches_a_full_build_byte_for_byte(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    build(corpus, tmp_path / "inc", formats=("turtle", "graphml"))
+    (corpus / "extra.txt").write_text(
+        "MINSK, 4 March 2024 - Belarus accused Ukraine of provocations on the border.\n", encoding="utf-8")
+    again = build(corpus, tmp_path / "inc", formats=("turtle", "graphml"))
+    assert again.extracted == 1
+    build(corpus, tmp_path / "full", formats=("turtle", "graphml"), full=True)
+    for name in ("graph.ttl", "graph.graphml"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+
+
+def test_fast_rdf_writers_match_the_rdflib_terms(seed_build):
+    """The Turtle and N-Triples writers skip rdflib; their bytes must be those of
+    serialising `export_triples` sorted as rdflib orders terms."""
+    from rdflib import URIRef
+
+    from kg.export.rdf import PREFIXES, _fast, export_triples
+    from kg.ontology import load_ontology
+
+    def oxi(term):
+        if isinstance(term, URIRef):
+            return pyoxigraph.NamedNode(str(term))
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+
+    _, report = seed_build
+    ontology = load_ontology()
+    triples = sorted(export_triples(report.graph, ontology), key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+    for fmt in ("TURTLE", "N_TRIPLES"):
+        prefixes = {name: str(ns) for name, ns in PREFIXES} if fmt == "TURTLE" else None
+        expected = pyoxigraph.serialize([pyoxigraph.Triple(oxi(s), oxi(p), oxi(o)) for s, p, o in triples],
+                                        format=getattr(pyoxigraph.RdfFormat, fmt), prefixes=prefixes)
+        assert _fast(fmt)(report.graph, ontology) == expected, fmt

@@ -148,3 +148,63 @@ def test_config_file_sets_defaults(tmp_path, monkeypatch):
     (tmp_path / "kg.toml").write_text('corpsu = "x"\n', encoding="utf-8")
     bad = CliRunner().invoke(main, ["build"])
     assert bad.exit_code != 0 and "kg.toml" in bad.output and "corpsu" in bad.output
+
+
+def test_shard_extract_then_merge_gives_the_exports_of_one_build(tmp_path):
+    """Two shards extracted independently (one through a real subprocess), merged: the
+    same bytes as `kg build` over the whole corpus."""
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", str(SEEDS), "--out", str(tmp_path / "built"), "-q"])
+    assert built.exit_code == 0, built.output
+    shards = [tmp_path / "shards" / f"shard-{i}.jsonl" for i in range(2)]
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(SEEDS), "--shard", "0/2", "-o",
+                           str(shards[0])], check=False, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+    assert done.returncode == 0, done.stderr
+    one = runner.invoke(main, ["extract", str(SEEDS), "--shard", "1/2", "-o", str(shards[1])])
+    assert one.exit_code == 0, one.output
+    docs = [[json.loads(line)["doc"] for line in s.read_text(encoding="utf-8").splitlines()
+             if json.loads(line)["kind"] == "document"] for s in shards]
+    assert sorted(docs[0] + docs[1]) == sorted(p.name for p in SEEDS.iterdir())
+    assert docs[0] and docs[1] and not set(docs[0]) & set(docs[1])
+    merged = runner.invoke(main, ["merge", *map(str, shards), "--out", str(tmp_path / "merged")])
+    assert merged.exit_code == 0, merged.output
+    assert "articles 5 from 2 shard(s)" in merged.output
+    for name in ("graph.ttl", "graph.graphml", "graph.html"):
+        assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "built" / name).read_bytes(), name
+
+
+def test_shard_option_is_checked(tmp_path):
+    result = CliRunner().invoke(main, ["extract", str(SEEDS), "--shard", "2/2"])
+    assert result.exit_code != 0 and "0 <= I < N" in result.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    merged = CliRunner().invoke(main, ["merge", str(bad), "--out", str(tmp_path / "o")])
+    assert merged.exit_code != 0 and "bad.jsonl:1" in merged.output
+
+
+def test_merge_help_in_a_real_subprocess():
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "merge", "--help"], check=False, capture_output=True,
+                          text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "SHARD" in done.stdout
+
+
+def test_query_store_is_kept_on_disk_and_follows_the_graph(tmp_path):
+    """The loaded graph is kept beside graph.ttl; a new graph.ttl is loaded afresh."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("<https://w3id.org/kg-rbu/entity/A> <https://w3id.org/kg-rbu/ontology#hosts> "
+                                   "<https://w3id.org/kg-rbu/entity/B> .\n", encoding="utf-8")
+    runner = CliRunner()
+    ask = ["query", "SELECT ?o WHERE { ent:A kg:hosts ?o }", "--out", str(out), "--format", "csv"]
+    first = runner.invoke(main, ask)
+    assert first.exit_code == 0 and "entity/B" in first.output
+    stores = sorted(p.name for p in out.glob(".kg-store-*"))
+    assert len(stores) == 1
+    assert "entity/B" in runner.invoke(main, ask).output
+    (out / "graph.ttl").write_text("<https://w3id.org/kg-rbu/entity/A> <https://w3id.org/kg-rbu/ontology#hosts> "
+                                   "<https://w3id.org/kg-rbu/entity/Cee> .\n", encoding="utf-8")
+    again = runner.invoke(main, ask)
+    assert again.exit_code == 0 and "entity/Cee" in again.output and "entity/B" not in again.output
+    assert len(list(out.glob(".kg-store-*"))) == 1 and sorted(p.name for p in out.glob(".kg-store-*")) != stores

@@ -37,33 +37,77 @@ def register(name: str, filename: str, description: str):
     return wrap
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
+def _stage(path: Path, data: bytes) -> str:
+    """Write `data` to a new temporary file beside `path`, flushed to disk; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            # mkstemp makes the file private (0600); an export is as readable as any
+            # file the user writes, so a web server or a colleague can open it.
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+    except OSError as exc:
+        _discard(tmp)
+        raise ExportError(f"{path}: could not write ({exc.strerror or exc}); the previous file is unchanged") from exc
+    return tmp
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _discard(tmp: str | Path) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename."""
+    tmp = _stage(path, data)
+    try:
         os.replace(tmp, path)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise ExportError(f"{path}: could not write ({exc.strerror or exc}); the previous file is unchanged") from exc
 
 
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete the temporary files a killed build left beside the exports (the caller
+    holds the build lock, so no other build is writing them)."""
+    for exporter in REGISTRY.values():
+        for tmp in out_dir.glob(f".{exporter.filename}.*.tmp"):
+            _discard(tmp)
+
+
 def export(graph: KnowledgeGraph, ontology: Ontology, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Render every format first, then write them all: a failure writes nothing half-done."""
+    """Render every format, write each to a temporary file, then rename them all: a
+    failure or a kill before the renames leaves every previous export in place, and
+    the renames follow each other without any rendering or disk flush between them."""
     _load_plugins()
     unknown = [f for f in formats if f not in REGISTRY]
     if unknown:
         raise ExportError(f"unknown export format(s) {unknown}; known: {sorted(REGISTRY)}")
+    remove_stale_temporaries(out_dir)
     rendered = [(out_dir / REGISTRY[f].filename, REGISTRY[f].write(graph, ontology)) for f in formats]
-    for path, data in rendered:
-        atomic_write(path, data)
+    staged: list[tuple[Path, str]] = []
+    try:
+        for path, data in rendered:
+            staged.append((path, _stage(path, data)))
+        for path, tmp in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"{out_dir}: could not write the exports ({exc.strerror or exc})") from exc
+    finally:
+        for _, tmp in staged:
+            if os.path.exists(tmp):
+                _discard(tmp)
     return [p for p, _ in rendered]
 
 
