@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kg.corpus import iter_corpus
 from kg.extract import Extractor
-from kg.extract.profiles import load_pipeline
+from kg.extract.profiles import flush_tokenizer_cache, load_pipeline
 from kg.model import Article
 from kg.ontology import load_ontology
 
@@ -57,7 +57,7 @@ def main() -> None:
         words = sum(1 for d in docs for t in d if t.is_alpha)
         cpu, wall, pipe, warm = [], [], [], []
         for _ in range(args.repeat):
-            nlp.tokenizer._flush_cache()
+            flush_tokenizer_cache(nlp)
             start, start_wall = time.process_time(), time.perf_counter()
             for _ in extractor.extract_many(articles):
                 pass
@@ -67,7 +67,7 @@ def main() -> None:
             for _ in extractor.extract_many(articles):
                 pass
             warm.append(time.process_time() - start)
-            nlp.tokenizer._flush_cache()
+            flush_tokenizer_cache(nlp)
             start = time.process_time()
             for _ in nlp.pipe(a.text for a in articles):
                 pass

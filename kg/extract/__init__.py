@@ -18,7 +18,7 @@ from ..lexicon import load_lexicon
 from ..model import Article, Assertion, Entity, Evidence, ExtractionResult, Mention
 from ..ontology import Ontology
 from .gazetteer import gazetteer_for, token_columns
-from .profiles import PROFILES, fold, load_pipeline
+from .profiles import PROFILES, fold, load_pipeline, warm_tokenizer
 from .rules import Arg, CompiledLexicon, Found, SentenceRules
 
 #: Bumped whenever the rules change what they output, so caches are invalidated.
@@ -52,6 +52,7 @@ class Extractor:
     def extract(self, article: Article) -> ExtractionResult:
         """All assertions of one article."""
         nlp = load_pipeline(article.lang)
+        warm_tokenizer(nlp, article.text)
         return self._from_doc(article, nlp(article.text))
 
     def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[ExtractionResult]:
@@ -72,6 +73,8 @@ class Extractor:
         results: dict[int, ExtractionResult] = {}
         for lang, idxs in by_lang.items():
             nlp = load_pipeline(lang)
+            for i in idxs:
+                warm_tokenizer(nlp, articles[i].text)
             for i, doc in zip(idxs, nlp.pipe(articles[i].text for i in idxs)):
                 results[i] = self._from_doc(articles[i], doc)
         for i in range(len(articles)):

@@ -286,6 +286,34 @@ def load_pipeline(lang: str) -> Language:
     return nlp
 
 
+_WARMED: dict[int, set[str]] = {}  # id(tokenizer) -> words already put in its cache
+
+
+def warm_tokenizer(nlp: Language, text: str) -> None:
+    """Put the words of `text` in the tokenizer's cache, each tokenized on its own.
+
+    spaCy caches a word's tokenization only while no special case has been met
+    earlier in the same text, and a line break is one: past the first line of an
+    article nothing was cached, and every word paid the affix regexes again (ten
+    times the cost of a cached word). Tokenized alone, a word is cached; the
+    tokenization of the whole text is then read from the cache, and is the same.
+    """
+    seen = _WARMED.setdefault(id(nlp.tokenizer), set())
+    if len(seen) >= TOKENIZER_CACHE_SIZE:
+        seen.clear()
+    tokenizer = nlp.tokenizer
+    for word in text.split():
+        if word not in seen:
+            seen.add(word)
+            tokenizer(word)
+
+
+def flush_tokenizer_cache(nlp: Language) -> None:
+    """Empty the tokenizer's cache (for measuring a cold start)."""
+    nlp.tokenizer._flush_cache()
+    _WARMED.pop(id(nlp.tokenizer), None)
+
+
 def lemmatize_phrase(lang: str, phrase: str) -> tuple[tuple[str, str], ...]:
     """(folded surface, folded lemma) of each token of a lexicon or label phrase."""
     nlp = load_pipeline(lang)
