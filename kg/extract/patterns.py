@@ -229,11 +229,12 @@ class PhraseSet:
         out = []
         trie = self._trie
         generic = bool(self._by_key or self._prefixed)
+        by_key, prefixed = self._by_key, bool(self._prefixed)
         for i in range(start, end):
             s, lem = surface[i], lemma[i]
             if s in trie.any or lem in trie.any or s in trie.surface:
                 out += [(i, stop, payload) for stop, payload in self._trie_at(surface, lemma, i, end).values()]
-            if not generic:
+            if not generic or not (prefixed or s in by_key or lem in by_key):
                 continue
             candidates = self._candidates(s, lem)
             if not candidates:

@@ -161,7 +161,11 @@ class SentenceRules:
         return self.lex.cue_spans(kind, self.surface, self.lemma, start, end)
 
     def _has_cue(self, kind: str, start: int, end: int) -> bool:
-        return bool(self._cues(kind, start, end))
+        start = max(start, 0)
+        lo, hi = self._bounds
+        if lo <= start and end <= hi:
+            return any(start <= s and e <= end for s, e in self._index.get(kind, ()))
+        return bool(self.lex.cue_spans(kind, self.surface, self.lemma, start, end))
 
     def _entity(self, ident: str) -> Entity | None:
         ind = self.ont.individuals.get(ident)
