@@ -91,7 +91,7 @@ def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, lan
     if not quiet:
         click.echo(f"articles read {report.read}, extracted {report.extracted}, reused {report.reused}, "
                    f"skipped {len(report.skipped)}; relations {report.relations}, entities {report.entities}; "
-                   f"files parsed {report.files_parsed} (the others unchanged since the last build)")
+                   f"files parsed {report.files_parsed} (files unchanged since the last build are not re-read)")
         for path in report.written:
             click.echo(f"wrote {path}")
     if strict and report.skipped:
