@@ -62,6 +62,12 @@ CASES = [
      ("WagnerGroup", "joinsWarAgainst", "Ukraine", "negative")),
     ("ru", "Пригожин заявил бойцам ЧВК Вагнер, что они не будут участвовать в войне против Украины.",
      ("WagnerGroup", "joinsWarAgainst", "Ukraine", "negative")),
+    # Thanking X for military aid: X supplies, the one who thanks receives.
+    ("en", "Zelensky thanked Germany for the new military aid.", ("Germany", "suppliesArmsTo", "Ukraine", "positive")),
+    ("uk", "Зеленський подякував Німеччині за військову допомогу.",
+     ("Germany", "suppliesArmsTo", "Ukraine", "positive")),
+    ("id", "Zelensky berterima kasih kepada Jerman atas bantuan militer baru.",
+     ("Germany", "suppliesArmsTo", "Ukraine", "positive")),
 ]
 
 
