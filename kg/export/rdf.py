@@ -16,8 +16,8 @@ from urllib.parse import quote
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from ..graph import EntityMerge, KnowledgeGraph
-from ..model import NEGATIVE, Assertion, Entity
+from ..graph import KnowledgeGraph
+from ..model import NEGATIVE, Assertion
 from ..ontology import ENT, KG, WD, Ontology
 from . import register
 
@@ -41,11 +41,6 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
-def assertion_iri(a: Assertion) -> URIRef:
-    """A content-derived IRI for one assertion."""
-    return ASR[_assertion_digest(a)]
-
-
 def _assertion_digest(a: Assertion) -> str:
     return _digest(a.evidence.doc_id, a.evidence.sentence_index, a.subject.id, a.relation, a.object.id,
                    a.polarity, a.modality, a.attributed_to.id if a.attributed_to else "", a.agent or "",
@@ -63,24 +58,12 @@ def _clean(text: str) -> str:
                                                       and c not in "\ufffe\uffff"))
 
 
-def _decimal(value: float) -> Literal:
-    """An xsd:decimal in canonical form (what other RDF tools normalise to)."""
-    text = repr(round(float(value), 3))
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
-
-
-def _date(value: str | None) -> Literal | None:
-    if value and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return Literal(value, datatype=XSD.date)
-    return None
-
-
 PREFIXES = (("kg", KG), ("ent", ENT), ("doc", DOC), ("asr", ASR), ("rel", REL), ("mrg", MRG), ("wd", WD), ("skos", SKOS),
             ("prov", PROV), ("dcterms", DCTERMS), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD))
 
 
 def build_rdf(graph: KnowledgeGraph, ontology: Ontology) -> Graph:
-    """The rdflib graph of the export (for `kg push` and tests)."""
+    """The rdflib graph of the export (for JSON-LD and tests)."""
     g = Graph()
     for prefix, ns in PREFIXES:
         g.bind(prefix, ns)
@@ -90,113 +73,25 @@ def build_rdf(graph: KnowledgeGraph, ontology: Ontology) -> Graph:
 
 
 def export_triples(graph: KnowledgeGraph, ontology: Ontology) -> set:
-    """Every triple of the export, as rdflib terms (a plain set: far faster than Graph.add)."""
-    g: set = set()
-    for entity in graph.entities.values():
-        _entity(g, entity, ontology)
-        for lang, text in graph.seen_as.get(entity.id, ()):
-            g.add((entity_iri(entity.id), KG.seenAs, Literal(_clean(text), lang=lang or None)))
-    for m in graph.merges:
-        _merge(g, m)
-    for article in graph.articles:
-        node = doc_iri(article.doc_id)
-        g.add((node, RDF.type, KG.Article))
-        g.add((node, DCTERMS.identifier, Literal(_clean(article.doc_id))))
-        if article.title:
-            g.add((node, DCTERMS.title, Literal(_clean(article.title), lang=article.lang or None)))
-        if _date(article.date) is not None:
-            g.add((node, DCTERMS.date, _date(article.date)))
-        if article.lang:
-            g.add((node, DCTERMS.language, Literal(article.lang)))
-        if article.source:
-            g.add((node, DCTERMS.source, Literal(_clean(article.source))))
-        if article.url:
-            g.add((node, KG.url, Literal(_clean(article.url), datatype=XSD.anyURI)))
-    for edge in graph.edges:
-        s, o, p = entity_iri(edge.subject.id), entity_iri(edge.object.id), KG[edge.relation]
-        if edge.polarity != NEGATIVE:
-            g.add((s, p, o))  # the direct triple simple SPARQL reads
-        merged = REL[_digest(*edge.key)]
-        g.add((merged, RDF.type, KG.MergedRelation))
-        g.add((merged, RDF.subject, s))
-        g.add((merged, RDF.predicate, p))
-        g.add((merged, RDF.object, o))
-        g.add((merged, KG.polarity, Literal(edge.polarity)))
-        g.add((merged, KG.mentions, Literal(edge.mentions, datatype=XSD.integer)))
-        g.add((merged, KG.sources, Literal(edge.sources, datatype=XSD.integer)))
-        g.add((merged, KG.confidence, _decimal(edge.confidence)))
-        for prop, value in ((KG.firstSeen, edge.first_seen), (KG.lastSeen, edge.last_seen)):
-            if _date(value) is not None:
-                g.add((merged, prop, _date(value)))
-        for a in edge.assertions:
-            node = assertion_iri(a)
-            g.add((merged, KG.supportedBy, node))
-            _assertion(g, node, a)
-    return g
+    """Every triple of the export as rdflib terms: `plain_triples`, converted (for
+    JSON-LD and the tests)."""
+    out: set = set()
+    for subject, pairs in plain_triples(graph, ontology).items():
+        node = URIRef(subject)
+        for p, o in pairs:
+            if isinstance(o, str):
+                out.add((node, URIRef(p), URIRef(o)))
+            else:
+                text, lang, datatype = o
+                out.add((node, URIRef(p), Literal(text, lang=lang, datatype=URIRef(datatype) if datatype else None)))
+    return out
 
 
-def _entity(g: Graph, entity: Entity, ontology: Ontology) -> None:
-    node = entity_iri(entity.id)
-    g.add((node, RDF.type, KG[entity.type]))
-    g.add((node, RDFS.label, Literal(_clean(entity.label))))
-    ind = ontology.individuals.get(entity.id)
-    if ind is not None:
-        for lang, text in ind.labels:
-            prop = SKOS.prefLabel if text == ind.pref_label and lang == "en" else SKOS.altLabel
-            g.add((node, prop, Literal(_clean(text), lang=lang or None)))
-    else:
-        g.add((node, SKOS.prefLabel, Literal(_clean(entity.label))))
-        for alias in entity.aliases:
-            g.add((node, SKOS.altLabel, Literal(_clean(alias))))
-    if entity.wikidata:
-        g.add((node, OWL.sameAs, WD[entity.wikidata]))
-
-
-def _merge(g: set, m: EntityMerge) -> None:
-    """Deduplication provenance: which entity was merged into which, and by which rule.
-    The merged entity's IRI is kept as the object of kg:mergedEntity so that a
-    query naming the old IRI can find where it went."""
-    node = MRG[_digest(m.canonical, m.merged)]
-    g.add((node, RDF.type, KG.EntityMerge))
-    g.add((node, KG.mergedInto, entity_iri(m.canonical)))
-    g.add((node, KG.mergedEntity, entity_iri(m.merged)))
-    g.add((node, KG.mergedName, Literal(_clean(m.name))))
-    g.add((node, KG.mergeRule, Literal(m.rule)))
-    if m.score is not None:
-        g.add((node, KG.mergeScore, _decimal(m.score)))
-
-
-def _assertion(g: Graph, node: URIRef, a: Assertion) -> None:
-    g.add((node, RDF.type, KG.Assertion))
-    g.add((node, RDF.subject, entity_iri(a.subject.id)))
-    g.add((node, RDF.predicate, KG[a.relation]))
-    g.add((node, RDF.object, entity_iri(a.object.id)))
-    g.add((node, KG.polarity, Literal(a.polarity)))
-    g.add((node, KG.modality, Literal(a.modality)))
-    g.add((node, KG.confidence, _decimal(a.confidence)))
-    g.add((node, KG.sentence, Literal(_clean(a.evidence.sentence), lang=a.evidence.lang or None)))
-    g.add((node, KG.sentenceIndex, Literal(a.evidence.sentence_index, datatype=XSD.integer)))
-    g.add((node, KG.charStart, Literal(a.evidence.char_start, datatype=XSD.integer)))
-    g.add((node, KG.charEnd, Literal(a.evidence.char_end, datatype=XSD.integer)))
-    g.add((node, PROV.wasDerivedFrom, doc_iri(a.evidence.doc_id)))
-    if a.trigger:
-        g.add((node, KG.trigger, Literal(_clean(a.trigger))))
-    if a.attributed_to is not None:
-        g.add((node, KG.attributedTo, entity_iri(a.attributed_to.id)))
-    if a.agent:
-        g.add((node, KG.agent, Literal(_clean(a.agent))))
-    if a.instrument:
-        g.add((node, KG.instrument, Literal(_clean(a.instrument))))
-    for prop, value in ((KG.documentDate, a.doc_date), (KG.eventDate, a.event_date)):
-        if _date(value) is not None:
-            g.add((node, prop, _date(value)))
-
-
-# The Turtle and N-Triples writers below produce the triples of `export_triples`
-# without making rdflib terms (the slow part): an IRI is a str, a literal a
-# (lexical form, language, datatype) tuple. They are sorted as the rdflib terms
-# would be, by (subject, predicate, object in N3), and pyoxigraph serialises
-# them, so the bytes are those of serialising `export_triples` sorted.
+# The triples of the export are made without rdflib terms (the slow part): an
+# IRI is a str, a literal a (lexical form, language, datatype) tuple. The Turtle
+# and N-Triples writers sort them as rdflib terms would be sorted, by (subject,
+# predicate, object in N3), and pyoxigraph serialises them, so the bytes are
+# those of serialising `export_triples` sorted (tests/test_build.py checks it).
 _RDF_TYPE, _LABEL, _PREF, _ALT = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel)
 _XSD_INT, _XSD_DEC, _XSD_DATE, _XSD_URI = str(XSD.integer), str(XSD.decimal), str(XSD.date), str(XSD.anyURI)
 _K = {name: str(KG[name]) for name in (
@@ -224,8 +119,21 @@ def _plain_decimal(value: float) -> tuple:
     return (text if "." in text else text + ".0", None, _XSD_DEC)
 
 
+def _memo_str(make_iri):
+    """`make_iri` as a str, each IRI made once (entities and articles recur in many triples)."""
+    made: dict[str, str] = {}
+
+    def iri(key: str) -> str:
+        value = made.get(key)
+        if value is None:
+            value = made[key] = str(make_iri(key))
+        return value
+
+    return iri
+
+
 def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | list]:
-    """The triples of `export_triples` grouped by subject IRI: {subject: (predicate, object)
+    """The triples of the export grouped by subject IRI: {subject: (predicate, object)
     pairs without duplicates}, with IRIs as str and literals as (lexical form, language,
     datatype) tuples."""
     out: dict[str, set | list] = {}
@@ -236,13 +144,7 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
             bucket = out[s] = set()
         bucket.add((p, o))
 
-    iris: dict[str, str] = {}
-
-    def ent(entity_id: str) -> str:
-        iri = iris.get(entity_id)
-        if iri is None:
-            iri = iris[entity_id] = str(entity_iri(entity_id))
-        return iri
+    ent = _memo_str(entity_iri)
 
     for entity in graph.entities.values():
         node = ent(entity.id)
@@ -270,14 +172,7 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
         add(node, str(KG.mergeRule), _lit(m.rule))
         if m.score is not None:
             add(node, str(KG.mergeScore), _plain_decimal(m.score))
-    docs: dict[str, str] = {}
-
-    def doc(doc_id: str) -> str:
-        iri = docs.get(doc_id)
-        if iri is None:
-            iri = docs[doc_id] = str(doc_iri(doc_id))
-        return iri
-
+    doc = _memo_str(doc_iri)
     for article in graph.articles:
         node = doc(article.doc_id)
         add(node, _RDF_TYPE, _K["Article"])
@@ -350,7 +245,7 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
             bucket = out.get(node)
             if bucket is None:
                 out[node] = pairs  # a list: every predicate once, so no duplicates (and half the memory)
-            else:  # two assertions with one IRI: their triples are one set, as in export_triples
+            else:  # two assertions with one IRI: their triples are one set
                 out[node] = set(bucket) | set(pairs)
     return out
 

@@ -119,17 +119,12 @@ class PhraseSet:
         self._trie = _Node()
         self._by_key: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}
         self._prefixed: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}  # stem's first 2 letters
-        self._count = 0
         self._memo: dict[tuple[str, str], list] = {}
-
-    def __len__(self) -> int:
-        return self._count
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
         if not phrase:
             return
-        self._count += 1
         self._memo.clear()
         if all(w is not None and not w.prefix for w in phrase):
             nodes = [self._trie]

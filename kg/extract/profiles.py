@@ -156,6 +156,22 @@ _PLAIN, _BREAK, _FINAL_MARK, _CLOSER, _SPACE = 0, 1, 2, 3, 4
 
 
 _CLASSES: dict[int, tuple[int, bool]] = {}  # word hash -> its sentence class
+MEMO_SIZE = 500_000  # distinct words a per-word memo keeps
+
+
+def per_word(doc: Doc, memo: dict, compute: Callable[[str], object]) -> list:
+    """`compute(word)` for every token of `doc`, remembered in `memo` by the word's
+    hash: a corpus repeats its words, and reading them as hashes makes no Token."""
+    strings = doc.vocab.strings
+    out = []
+    for h in doc.to_array(ORTH).tolist():
+        value = memo.get(h)
+        if value is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            value = memo[h] = compute(strings[h])
+        out.append(value)
+    return out
 
 
 def _sentence_class(text: str) -> tuple[int, bool]:
@@ -184,15 +200,7 @@ def newline_sentences(doc: Doc) -> Doc:
     punctuation stay unset for the sentencizer or parser to decide."""
     if not len(doc):
         return doc
-    strings = doc.vocab.strings
-    classes = []
-    for h in doc.to_array(ORTH).tolist():
-        cls = _CLASSES.get(h)
-        if cls is None:
-            if len(_CLASSES) >= WordLemmas.MEMO_SIZE:
-                _CLASSES.clear()
-            cls = _CLASSES[h] = _sentence_class(strings[h])
-        classes.append(cls)
+    classes = per_word(doc, _CLASSES, _sentence_class)
     starts = numpy.zeros((len(classes), 1), dtype="int64")
     for i in range(1, len(classes)):
         prev = classes[i - 1][0]
@@ -218,8 +226,6 @@ class WordLemmas:
     word lemmatizer, remembered per word and written with one array per doc
     (setting `token.lemma_` token by token costs more than the lemmatizer)."""
 
-    MEMO_SIZE = 500_000  # distinct words remembered per language
-
     def __init__(self, lemma_of: Callable[[str], str]) -> None:
         self.lemma_of = lemma_of
         self.memo: dict[int, int] = {}  # word hash -> lemma hash
@@ -228,15 +234,7 @@ class WordLemmas:
         if not len(doc):
             return doc
         strings = doc.vocab.strings
-        memo = self.memo
-        lemmas = []
-        for h in doc.to_array(ORTH).tolist():
-            lemma = memo.get(h)
-            if lemma is None:
-                if len(memo) >= self.MEMO_SIZE:
-                    memo.clear()
-                lemma = memo[h] = strings.add(self.lemma_of(strings[h]))
-            lemmas.append(lemma)
+        lemmas = per_word(doc, self.memo, lambda word: strings.add(self.lemma_of(word)))
         doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 

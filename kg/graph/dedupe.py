@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 from ..errors import DataFileError
 from ..model import Entity
 from ..ontology import DEFAULT_ONTOLOGY_DIR, Ontology
-from .names import NameTables
+from .names import NameTables, compose_yaml
 
 DEFAULT_MERGES_FILE = DEFAULT_ONTOLOGY_DIR / "merges.yaml"
 
@@ -91,12 +91,7 @@ _MERGE_SECTIONS = frozenset({"same", "different"})
 
 def parse_merge_rules(text: str, path: str, tables: NameTables) -> MergeRules:
     """Parse the YAML text of a merges file; raises DataFileError naming the file and line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                            mark.line + 1 if mark else None) from exc
+    root = compose_yaml(text, path)
     if root is None:
         return MergeRules(path=path)
     if not isinstance(root, yaml.MappingNode):

@@ -138,14 +138,20 @@ def _pairs(node: yaml.Node, path: str, what: str) -> tuple[tuple[str, str], ...]
     return tuple(out)
 
 
-def parse_name_tables(text: str, path: str) -> NameTables:
-    """Parse the YAML text of a names file; raises DataFileError naming the file and line."""
+def compose_yaml(text: str, path: str) -> yaml.Node | None:
+    """The YAML node tree of a data file (nodes keep their line numbers for error
+    messages); raises DataFileError naming the file and line of a syntax error."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
                             mark.line + 1 if mark else None) from exc
+
+
+def parse_name_tables(text: str, path: str) -> NameTables:
+    """Parse the YAML text of a names file; raises DataFileError naming the file and line."""
+    root = compose_yaml(text, path)
     if not isinstance(root, yaml.MappingNode):
         raise DataFileError(path, f"expected a mapping with the sections {sorted(_SECTIONS)}")
     sections: dict[str, yaml.Node] = {}
