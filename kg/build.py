@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import marshal
 import os
 import time
 from collections import deque
@@ -33,10 +34,11 @@ from pathlib import Path
 from .corpus import corpus_files, read_file
 from .errors import BuildLockedError, KGError
 from .export import export
+from .export.memo import MEMO_FILE, RenderMemo
 from .graph import KnowledgeGraph, merge
 from .model import SUPPORTED_LANGUAGES, Article, ExtractionResult, Skipped
 from .ontology import DEFAULT_ONTOLOGY_DIR, Ontology, load_ontology
-from .records import pack_result, unpack_result
+from .records import CACHE_FORMAT, pack_data, unpack_data
 
 CACHE_DIR = ".kg-cache"
 DEFAULT_FORMATS = ("turtle", "graphml", "html")
@@ -60,6 +62,7 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     graph: KnowledgeGraph | None = None
     files_parsed: int = 0  # files read and parsed (the others were known from the manifest)
+    cache_dir: Path | None = None  # the extraction cache of this pipeline version
 
 
 def pipeline_version(ontology: Ontology, lexicon_dir: Path) -> str:
@@ -100,6 +103,11 @@ class ExtractionCache:
     def __init__(self, root: Path, version: str) -> None:
         self.dir = root / CACHE_DIR / version
         self.dir.mkdir(parents=True, exist_ok=True)
+        # The entries of a corpus's last build, packed in one file beside its manifest
+        # (one read instead of one per article): those read from it or stored since,
+        # by key, written back with the manifest.
+        self.packed: dict[str, list] = {}
+        self.packed_seen: dict[str, list] = {}
 
     def _path(self, doc_id: str, sha256: str, lang: str) -> Path:
         key = hashlib.sha256(f"{doc_id}\x00{sha256}\x00{lang}".encode()).hexdigest()
@@ -112,21 +120,38 @@ class ExtractionCache:
 
     def lookup(self, doc_id: str, sha256: str, lang: str) -> ExtractionResult | None:
         """The cached result of the article with this id, content hash and language, or None."""
-        path = self._path(doc_id, sha256, lang)
+        key = f"{doc_id}\x00{sha256}\x00{lang}"
+        data = self.packed.get(key)
         try:
-            result = unpack_result(path.read_text(encoding="utf-8"))
+            if data is not None:
+                result = unpack_data(data)
+            else:
+                text = self._path(doc_id, sha256, lang).read_text(encoding="utf-8")
+                data = json.loads(text)
+                result = unpack_data(data)
         except (OSError, UnicodeDecodeError, KeyError, ValueError, TypeError, IndexError):
             return None
         art = result.article
         if (art.doc_id, art.sha256, art.lang) != (doc_id, sha256, lang):
             return None
+        self.packed_seen[key] = data
         return result
 
     def put(self, result: ExtractionResult) -> None:
         """Store a result atomically."""
-        path = self._path(result.article.doc_id, result.article.sha256, result.article.lang)
+        art = result.article
+        path = self._path(art.doc_id, art.sha256, art.lang)
         path.parent.mkdir(exist_ok=True)
-        _atomic_text(path, pack_result(result))
+        data = pack_data(result)
+        _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        self.packed_seen[f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"] = data
+
+    def seen(self, result: ExtractionResult) -> None:
+        """Count a result in the corpus's packed entries (one stored in another process)."""
+        art = result.article
+        key = f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"
+        if key not in self.packed_seen:
+            self.packed_seen[key] = self.packed.get(key) or pack_data(result)
 
     def manifest_path(self, corpus: Path, languages: frozenset[str]) -> Path:
         """Where the manifest of this corpus root, read for these languages, is kept."""
@@ -139,14 +164,36 @@ class ExtractionCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == MANIFEST_FORMAT and data.get("root") == str(corpus):
-                return Manifest(int(data["scanned_ns"]), dict(data["files"]))
+                manifest = Manifest(int(data["scanned_ns"]), dict(data["files"]))
+                self.packed = self._load_pack(path.with_suffix(".pack"))
+                return manifest
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
             pass
         return Manifest(0, {})
 
+    @staticmethod
+    def _load_pack(path: Path) -> dict[str, list]:
+        try:
+            with open(path, "rb") as fh:
+                data = marshal.load(fh)
+            if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data["entries"], dict):
+                return data["entries"]
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            pass  # then each entry is read from its own file
+        return {}
+
     def save_manifest(self, corpus: Path, languages: frozenset[str], manifest: Manifest) -> None:
         """Write the manifest atomically."""
-        _atomic_text(self.manifest_path(corpus, languages), json.dumps(
+        path = self.manifest_path(corpus, languages)
+        pack, tmp = path.with_suffix(".pack"), path.with_name(f".{path.stem}.{os.getpid()}.pack.tmp")
+        try:  # the pack first: a manifest never comes with an older pack than its own
+            with open(tmp, "wb") as fh:
+                marshal.dump({"format": CACHE_FORMAT, "entries": self.packed_seen}, fh)
+            os.replace(tmp, pack)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            pack.unlink(missing_ok=True)  # the entries' own files still hold every result
+        _atomic_text(path, json.dumps(
             {"format": MANIFEST_FORMAT, "root": str(corpus), "scanned_ns": manifest.scanned_ns,
              "files": manifest.files}, ensure_ascii=False, separators=(",", ":")))
 
@@ -356,6 +403,9 @@ def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | No
     def account(out: _FileOutcome) -> Iterator[ExtractionResult]:
         if out.entry is not None:
             new.files[out.rel] = out.entry
+        if cache is not None and jobs > 1:  # looked up or stored by a worker
+            for result in out.results:
+                cache.seen(result)
         report.skipped.extend(out.skipped)
         report.read += len(out.results)
         report.extracted += out.extracted
@@ -460,7 +510,7 @@ def collect(corpus: Path, out_dir: Path, *, full: bool = False, ontology_dir: Pa
                                  jobs=jobs, ontology_dir=ontology_dir, exclude=(out_dir,)),
                   **merge_options(ontology, ontology_dir))
     cache.prune_versions()
-    report.graph = graph
+    report.graph, report.cache_dir = graph, cache.dir
     report.relations = len(graph.edges)
     report.entities = len(graph.entities)
     return graph, ontology, report
@@ -473,7 +523,8 @@ def build(corpus: Path, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FOR
     with build_lock(out_dir):
         graph, ontology, report = collect(corpus, out_dir, full=full, ontology_dir=ontology_dir,
                                           progress=progress, languages=languages, jobs=jobs)
-        report.written = export(graph, ontology, out_dir, formats)
+        memo = RenderMemo(report.cache_dir / MEMO_FILE, reuse=not full) if report.cache_dir is not None else None
+        report.written = export(graph, ontology, out_dir, formats, memo=memo)
         _atomic_text(out_dir / "build.json", json.dumps({
             "read": report.read, "extracted": report.extracted, "reused": report.reused,
             "files_parsed": report.files_parsed,

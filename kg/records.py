@@ -112,8 +112,9 @@ CACHE_FORMAT = "kg-cache/2"
 _ARTICLE_FIELDS = ("doc_id", "lang", "path", "title", "date", "source", "url", "sha256", "removed_lines")
 
 
-def pack_result(result: ExtractionResult) -> str:
-    """One result as the cache stores it (article text left out: evidence holds the sentences)."""
+def pack_data(result: ExtractionResult) -> list:
+    """One result as the cache stores it (article text left out: evidence holds the
+    sentences): lists, strings, numbers and None, written as JSON or packed with marshal."""
     index: dict[Entity, int] = {}
     entities: list[list] = []
 
@@ -134,14 +135,12 @@ def pack_result(result: ExtractionResult) -> str:
                      ev.sentence, ev.sentence_index, ev.char_start, ev.char_end, ev.lang, a.polarity, a.modality,
                      ref(a.attributed_to), a.agent, a.instrument, a.doc_date, a.event_date, a.confidence,
                      a.trigger, a.rule])
-    return json.dumps([CACHE_FORMAT, [getattr(art, f) for f in _ARTICLE_FIELDS],
-                       [list(n) for n in result.surface_forms()], entities, rows],
-                      ensure_ascii=False, separators=(",", ":"))
+    return [CACHE_FORMAT, [getattr(art, f) for f in _ARTICLE_FIELDS], [list(n) for n in result.surface_forms()],
+            entities, rows]
 
 
-def unpack_result(text: str) -> ExtractionResult:
-    """Read back what `pack_result` wrote; raises ValueError if it is not that format."""
-    data = json.loads(text)
+def unpack_data(data: object) -> ExtractionResult:
+    """Read back what `pack_data` made; raises ValueError if it is not that format."""
     if not isinstance(data, list) or len(data) != 5 or data[0] != CACHE_FORMAT:
         raise ValueError("not a kg-cache/2 entry")
     _, fields, names, table, rows = data

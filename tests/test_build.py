@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from kg.build import build
 from kg.corpus import read_path
 
-from .conftest import SEEDS
+from .conftest import SEEDS, serialized_by_pyoxigraph
 
 
 def test_build_writes_three_exports(seed_build):
@@ -92,10 +92,34 @@ def test_corrupted_cache_entry_is_re_extracted(tmp_path):
     out = tmp_path / "out"
     build(SEEDS, out)
     entries = sorted((out / ".kg-cache").glob("*/*/*.json"))
-    assert len(entries) == 5
+    packs = sorted((out / ".kg-cache").glob("*/*.pack"))
+    assert len(entries) == 5 and len(packs) == 1
+    packs[0].write_bytes(b"\x00garbage{")  # the corpus's packed entries: each is read from its file
+    again = build(SEEDS, out)
+    assert (again.extracted, again.reused) == (0, 5)
+    entries[0].write_bytes(b"\x00garbage{")  # the pack was rewritten: it still holds the entry
+    assert (build(SEEDS, out).extracted, build(SEEDS, out).reused) == (0, 5)
+    packs[0].unlink()
     entries[0].write_bytes(b"\x00garbage{")
     again = build(SEEDS, out)
     assert (again.extracted, again.reused) == (1, 4)
+
+
+def test_render_memo_reuses_unchanged_edges_and_ignores_a_bad_memo(tmp_path):
+    from kg.export.memo import MEMO_FILE, RenderMemo
+
+    out = tmp_path / "out"
+    first = build(SEEDS, out)
+    memo_file = next((out / ".kg-cache").glob(f"*/{MEMO_FILE}"))
+    exports = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.graphml", "graph.html")}
+    memo = RenderMemo(memo_file)
+    assert len(memo.old) == 3 * len(first.graph.edges)  # one piece per edge per format
+    build(SEEDS, out)
+    assert {name: (out / name).read_bytes() for name in exports} == exports
+    memo_file.write_bytes(b"\x00garbage{")
+    assert RenderMemo(memo_file).old == {}
+    build(SEEDS, out)
+    assert {name: (out / name).read_bytes() for name in exports} == exports
 
 
 def test_hosts_query_finds_belarus_hosting_wagner_with_the_indonesian_sentence(seed_build):
@@ -211,38 +235,26 @@ def test_rebuild_reads_only_changed_files_and_sees_edits_renames_and_removals(tm
 def test_rebuild_output_matches_a_full_build_byte_for_byte(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
-    build(corpus, tmp_path / "inc", formats=("turtle", "graphml"))
+    build(corpus, tmp_path / "inc")
     (corpus / "extra.txt").write_text(
         "MINSK, 4 March 2024 - Belarus accused Ukraine of provocations on the border.\n", encoding="utf-8")
-    again = build(corpus, tmp_path / "inc", formats=("turtle", "graphml"))
+    again = build(corpus, tmp_path / "inc")
     assert again.extracted == 1
-    build(corpus, tmp_path / "full", formats=("turtle", "graphml"), full=True)
-    for name in ("graph.ttl", "graph.graphml"):
+    next(corpus.glob("002_*")).unlink()  # edges lose evidence: the memo's pieces of them do not fit
+    build(corpus, tmp_path / "inc")
+    build(corpus, tmp_path / "full", full=True)
+    for name in ("graph.ttl", "graph.graphml", "graph.html"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
 
 
 def test_fast_rdf_writers_match_the_rdflib_terms(seed_build):
     """The Turtle and N-Triples writers skip rdflib; their bytes must be those of
     serialising `export_triples` sorted as rdflib orders terms."""
-    from rdflib import URIRef
-
-    from kg.export.rdf import PREFIXES, _fast, export_triples
+    from kg.export.rdf import export_triples, ntriples, turtle
     from kg.ontology import load_ontology
-
-    def oxi(term):
-        if isinstance(term, URIRef):
-            return pyoxigraph.NamedNode(str(term))
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
 
     _, report = seed_build
     ontology = load_ontology()
-    triples = sorted(export_triples(report.graph, ontology), key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
-    for fmt in ("TURTLE", "N_TRIPLES"):
-        prefixes = {name: str(ns) for name, ns in PREFIXES} if fmt == "TURTLE" else None
-        expected = pyoxigraph.serialize([pyoxigraph.Triple(oxi(s), oxi(p), oxi(o)) for s, p, o in triples],
-                                        format=getattr(pyoxigraph.RdfFormat, fmt), prefixes=prefixes)
-        assert _fast(fmt)(report.graph, ontology) == expected, fmt
+    triples = export_triples(report.graph, ontology)
+    assert turtle(report.graph, ontology) == serialized_by_pyoxigraph(triples, "TURTLE")
+    assert ntriples(report.graph, ontology) == serialized_by_pyoxigraph(triples, "N_TRIPLES")

@@ -1,6 +1,8 @@
 """Invariants of merging and exporting, checked with generated assertions."""
 from __future__ import annotations
 
+import io
+
 import networkx as nx
 import pyoxigraph
 from hypothesis import HealthCheck, given, settings
@@ -8,11 +10,13 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.export.graphml import write_graphml
-from kg.export.rdf import build_rdf
+from kg.export.graphml import to_networkx, write_graphml
+from kg.export.rdf import build_rdf, export_triples, turtle
 from kg.graph import merge
 from kg.model import Article, Assertion, Entity, Evidence, ExtractionResult
 from kg.ontology import load_ontology
+
+from .conftest import serialized_by_pyoxigraph
 
 ONTOLOGY = load_ontology()
 RELATIONS = sorted(ONTOLOGY.relations)
@@ -78,6 +82,23 @@ def test_graphml_loads_with_scalar_attributes(tmp_path_factory, items):
     g = nx.read_graphml(path)
     for _, _, data in g.edges(data=True):
         assert all(isinstance(v, (str, int, float, bool)) for v in data.values())
+
+
+@FAST
+@given(st.lists(assertions(), max_size=8))
+def test_graphml_writer_writes_what_networkx_writes(items):
+    graph = merge(results(items))
+    expected = io.BytesIO()
+    nx.write_graphml(to_networkx(graph), expected, encoding="utf-8", prettyprint=True)
+    assert write_graphml(graph, ONTOLOGY) == expected.getvalue()
+
+
+@FAST
+@given(st.lists(assertions(), max_size=8))
+def test_turtle_writer_writes_what_pyoxigraph_writes(items):
+    """Hostile names and sentences: the writer's escapes and prefixed names are pyoxigraph's."""
+    graph = merge(results(items))
+    assert turtle(graph, ONTOLOGY) == serialized_by_pyoxigraph(export_triples(graph, ONTOLOGY))
 
 
 def test_negative_relations_are_never_direct_triples():

@@ -14,6 +14,7 @@ from typing import Callable
 from ..errors import ExportError
 from ..graph import KnowledgeGraph
 from ..ontology import Ontology
+from .memo import RenderMemo
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Exporter:
 
     name: str
     filename: str
-    write: Callable[[KnowledgeGraph, Ontology], bytes]
+    write: Callable[..., bytes]  # (graph, ontology, memo=None) -> bytes
     description: str
 
 
@@ -30,8 +31,9 @@ REGISTRY: dict[str, Exporter] = {}
 
 
 def register(name: str, filename: str, description: str):
-    """Decorator: add a `(graph, ontology) -> bytes` function to the registry."""
-    def wrap(func: Callable[[KnowledgeGraph, Ontology], bytes]):
+    """Decorator: add a `(graph, ontology, memo=None) -> bytes` function to the registry
+    (`memo`, a kg.export.memo.RenderMemo, holds pieces the last build rendered)."""
+    def wrap(func: Callable[..., bytes]):
         REGISTRY[name] = Exporter(name, filename, func, description)
         return func
     return wrap
@@ -86,16 +88,19 @@ def remove_stale_temporaries(out_dir: Path) -> None:
             _discard(tmp)
 
 
-def export(graph: KnowledgeGraph, ontology: Ontology, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+def export(graph: KnowledgeGraph, ontology: Ontology, out_dir: Path, formats: tuple[str, ...],
+           memo: RenderMemo | None = None) -> list[Path]:
     """Render every format, write each to a temporary file, then rename them all: a
     failure or a kill before the renames leaves every previous export in place, and
-    the renames follow each other without any rendering or disk flush between them."""
+    the renames follow each other without any rendering or disk flush between them.
+    With a `memo`, what the last build rendered is reused, and this build's pieces
+    are kept for the next once the exports are in place."""
     _load_plugins()
     unknown = [f for f in formats if f not in REGISTRY]
     if unknown:
         raise ExportError(f"unknown export format(s) {unknown}; known: {sorted(REGISTRY)}")
     remove_stale_temporaries(out_dir)
-    rendered = [(out_dir / REGISTRY[f].filename, REGISTRY[f].write(graph, ontology)) for f in formats]
+    rendered = [(out_dir / REGISTRY[f].filename, REGISTRY[f].write(graph, ontology, memo=memo)) for f in formats]
     staged: list[tuple[Path, str]] = []
     try:
         for path, data in rendered:
@@ -108,6 +113,8 @@ def export(graph: KnowledgeGraph, ontology: Ontology, out_dir: Path, formats: tu
         for _, tmp in staged:
             if os.path.exists(tmp):
                 _discard(tmp)
+    if memo is not None:
+        memo.save()
     return [p for p, _ in rendered]
 
 

@@ -17,9 +17,11 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from ..graph import KnowledgeGraph
+from ..graph import Edge, KnowledgeGraph
 from ..ontology import Ontology
 from . import register
+from .memo import RenderMemo, edge_pieces
+from .rdf import _digest
 
 #: Entities drawn when the page opens; the analyst can raise it in the page.
 NODE_LIMIT = 200
@@ -44,47 +46,64 @@ def safe_json(value: object) -> str:
     return text
 
 
-def graph_data(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
-               layout_budget_ms: int = LAYOUT_BUDGET_MS) -> dict:
-    """The data the page shows, and the settings it starts with."""
+def edge_data(edge: Edge) -> dict:
+    """What the page shows of one merged edge; its id is the digest of its RDF node."""
+    evidence = [{"doc": a.evidence.doc_id, "sentence": a.evidence.sentence, "lang": a.evidence.lang,
+                 "date": a.event_date or a.doc_date, "polarity": a.polarity, "modality": a.modality,
+                 "attributed_to": a.attributed_to.label if a.attributed_to else None,
+                 "agent": a.agent, "instrument": a.instrument} for a in edge.assertions]
+    return {
+        "id": _digest(*edge.key), "from": edge.subject.id, "to": edge.object.id, "relation": edge.relation,
+        "polarity": edge.polarity, "modality": edge.modality, "mentions": edge.mentions,
+        "sources": edge.sources, "confidence": edge.confidence, "first_seen": edge.first_seen,
+        "last_seen": edge.last_seen, "langs": sorted({ev["lang"] for ev in evidence}),
+        # The time slider shows an edge when one of its dates is in the window.
+        "dates": sorted({ev["date"] for ev in evidence if ev["date"]}),
+        "evidence": evidence,
+    }
+
+
+def _frame(graph: KnowledgeGraph, node_limit: int, layout_budget_ms: int) -> dict:
+    """The page data but the edges: entities, articles and settings."""
     degree = graph.degree()
     nodes = [{"id": e.id, "label": e.label, "type": e.type, "aliases": list(e.aliases),
               "seen_as": [list(form) for form in graph.seen_as.get(e.id, ())],  # (lang, text) used in articles
               "wikidata": e.wikidata, "mentions": int(degree.get(e.id, 0))} for e in graph.entities.values()]
-    edges = []
-    for i, edge in enumerate(graph.edges):
-        evidence = [{"doc": a.evidence.doc_id, "sentence": a.evidence.sentence, "lang": a.evidence.lang,
-                     "date": a.event_date or a.doc_date, "polarity": a.polarity, "modality": a.modality,
-                     "attributed_to": a.attributed_to.label if a.attributed_to else None,
-                     "agent": a.agent, "instrument": a.instrument} for a in edge.assertions]
-        edges.append({
-            "id": f"e{i}", "from": edge.subject.id, "to": edge.object.id, "relation": edge.relation,
-            "polarity": edge.polarity, "modality": edge.modality, "mentions": edge.mentions,
-            "sources": edge.sources, "confidence": edge.confidence, "first_seen": edge.first_seen,
-            "last_seen": edge.last_seen, "langs": sorted({ev["lang"] for ev in evidence}),
-            # The time slider shows an edge when one of its dates is in the window.
-            "dates": sorted({ev["date"] for ev in evidence if ev["date"]}),
-            "evidence": evidence,
-        })
     docs = {a.doc_id: {"title": a.title, "date": a.date, "source": a.source, "lang": a.lang} for a in graph.articles}
-    settings = {"node_limit": node_limit, "layout_budget_ms": layout_budget_ms}
-    return {"nodes": nodes, "edges": edges, "docs": docs, "settings": settings}
+    return {"nodes": nodes, "edges": [], "docs": docs,
+            "settings": {"node_limit": node_limit, "layout_budget_ms": layout_budget_ms}}
+
+
+def graph_data(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
+               layout_budget_ms: int = LAYOUT_BUDGET_MS) -> dict:
+    """The data the page shows, and the settings it starts with."""
+    return {**_frame(graph, node_limit, layout_budget_ms), "edges": [edge_data(edge) for edge in graph.edges]}
+
+
+def data_json(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT, layout_budget_ms: int = LAYOUT_BUDGET_MS,
+              memo: RenderMemo | None = None) -> str:
+    """`safe_json(graph_data(...))`, put together from each edge's JSON, so that an edge
+    the last build rendered is taken from the memo."""
+    edges = edge_pieces(memo, "html", graph, lambda edge: safe_json(edge_data(edge)))
+    head, sep, tail = safe_json(_frame(graph, node_limit, layout_budget_ms)).partition('"edges":[]')
+    assert sep, "the edges' place in the page data"
+    return f'{head}"edges":[{",".join(edges)}]{tail}'
 
 
 def render_html(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
-                layout_budget_ms: int = LAYOUT_BUDGET_MS) -> bytes:
+                layout_budget_ms: int = LAYOUT_BUDGET_MS, memo: RenderMemo | None = None) -> bytes:
     """The page for `graph`, drawing at most `node_limit` entities when it opens."""
     template = resources.files("kg.export").joinpath("templates/graph.html").read_text(encoding="utf-8")
     js, css = _vis_assets()
-    data = graph_data(graph, node_limit=node_limit, layout_budget_ms=layout_budget_ms)
+    data = data_json(graph, node_limit=node_limit, layout_budget_ms=layout_budget_ms, memo=memo)
     # The data goes in last, so nothing in article text can be taken for a marker.
     page = (template.replace("/*VIS_CSS*/", css)
             .replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
-            .replace("/*KG_DATA*/", safe_json(data)))
+            .replace("/*KG_DATA*/", data))
     return page.encode("utf-8")
 
 
 @register("html", "graph.html", "self-contained interactive HTML view")
-def write_html(graph: KnowledgeGraph, ontology: Ontology) -> bytes:
+def write_html(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
     """Render the page with the default settings."""
-    return render_html(graph)
+    return render_html(graph, memo=memo)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
@@ -16,10 +15,11 @@ from urllib.parse import quote
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from ..graph import KnowledgeGraph
+from ..graph import Edge, KnowledgeGraph
 from ..model import NEGATIVE, Assertion
 from ..ontology import ENT, KG, WD, Ontology
 from . import register
+from .memo import RenderMemo, edge_pieces
 
 DOC = Namespace("https://w3id.org/kg-rbu/doc/")
 ASR = Namespace("https://w3id.org/kg-rbu/assertion/")
@@ -94,6 +94,7 @@ def export_triples(graph: KnowledgeGraph, ontology: Ontology) -> set:
 # those of serialising `export_triples` sorted (tests/test_build.py checks it).
 _RDF_TYPE, _LABEL, _PREF, _ALT = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel)
 _XSD_INT, _XSD_DEC, _XSD_DATE, _XSD_URI = str(XSD.integer), str(XSD.decimal), str(XSD.date), str(XSD.anyURI)
+_XSD_STRING = str(XSD.string)
 _K = {name: str(KG[name]) for name in (
     "seenAs", "Article", "url", "MergedRelation", "polarity", "mentions", "sources", "confidence", "firstSeen",
     "lastSeen", "supportedBy", "Assertion", "modality", "sentence", "sentenceIndex", "charStart", "charEnd",
@@ -119,24 +120,50 @@ def _plain_decimal(value: float) -> tuple:
     return (text if "." in text else text + ".0", None, _XSD_DEC)
 
 
-def _memo_str(make_iri):
-    """`make_iri` as a str, each IRI made once (entities and articles recur in many triples)."""
-    made: dict[str, str] = {}
+@functools.lru_cache(maxsize=1 << 16)
+def _ent(entity_id: str) -> str:
+    """`entity_iri` as a str (entities recur in many triples)."""
+    return str(entity_iri(entity_id))
 
-    def iri(key: str) -> str:
-        value = made.get(key)
-        if value is None:
-            value = made[key] = str(make_iri(key))
-        return value
 
-    return iri
+@functools.lru_cache(maxsize=1 << 16)
+def _doc(doc_id: str) -> str:
+    """`doc_iri` as a str."""
+    return str(doc_iri(doc_id))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kg(name: str) -> str:
+    return str(KG[name])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _integer(value: int) -> tuple:
+    return (str(value), None, _XSD_INT)
 
 
 def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | list]:
     """The triples of the export grouped by subject IRI: {subject: (predicate, object)
     pairs without duplicates}, with IRIs as str and literals as (lexical form, language,
     datatype) tuples."""
-    out: dict[str, set | list] = {}
+    out = node_triples(graph, ontology)
+    for edge in graph.edges:
+        direct, nodes = edge_triples(edge)
+        if direct is not None:
+            out.setdefault(direct[0], set()).add(direct[1:])
+        for node, pairs in nodes:
+            bucket = out.get(node)
+            if bucket is None:
+                out[node] = pairs
+            else:  # two assertions with one IRI: their triples are one set
+                out[node] = set(bucket) | set(pairs)
+    return out
+
+
+def node_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set]:
+    """The triples of the entities, merges and articles, grouped by subject (without
+    the direct relation triples of `edge_triples`)."""
+    out: dict[str, set] = {}
 
     def add(s: str, p: str, o) -> None:
         bucket = out.get(s)
@@ -144,11 +171,9 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
             bucket = out[s] = set()
         bucket.add((p, o))
 
-    ent = _memo_str(entity_iri)
-
     for entity in graph.entities.values():
-        node = ent(entity.id)
-        add(node, _RDF_TYPE, str(KG[entity.type]))
+        node = _ent(entity.id)
+        add(node, _RDF_TYPE, _kg(entity.type))
         add(node, _LABEL, _lit(_clean(entity.label)))
         ind = ontology.individuals.get(entity.id)
         if ind is not None:
@@ -165,16 +190,15 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
             add(node, _K["seenAs"], _lit(_clean(text), lang))
     for m in graph.merges:  # as `_merge` writes them
         node = str(MRG[_digest(m.canonical, m.merged)])
-        add(node, _RDF_TYPE, str(KG.EntityMerge))
-        add(node, str(KG.mergedInto), ent(m.canonical))
-        add(node, str(KG.mergedEntity), ent(m.merged))
-        add(node, str(KG.mergedName), _lit(_clean(m.name)))
-        add(node, str(KG.mergeRule), _lit(m.rule))
+        add(node, _RDF_TYPE, _kg("EntityMerge"))
+        add(node, _kg("mergedInto"), _ent(m.canonical))
+        add(node, _kg("mergedEntity"), _ent(m.merged))
+        add(node, _kg("mergedName"), _lit(_clean(m.name)))
+        add(node, _kg("mergeRule"), _lit(m.rule))
         if m.score is not None:
-            add(node, str(KG.mergeScore), _plain_decimal(m.score))
-    doc = _memo_str(doc_iri)
+            add(node, _kg("mergeScore"), _plain_decimal(m.score))
     for article in graph.articles:
-        node = doc(article.doc_id)
+        node = _doc(article.doc_id)
         add(node, _RDF_TYPE, _K["Article"])
         add(node, _D["identifier"], _lit(_clean(article.doc_id)))
         if article.title:
@@ -188,66 +212,49 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
             add(node, _D["source"], _lit(_clean(article.source)))
         if article.url:
             add(node, _K["url"], _lit(_clean(article.url), None, _XSD_URI))
-    relations: dict[str, str] = {}
-    supported_by, assertion_class, asr, rel = _K["supportedBy"], _K["Assertion"], str(ASR), str(REL)
-    k_polarity, k_modality, k_confidence, k_sentence = _K["polarity"], _K["modality"], _K["confidence"], _K["sentence"]
-    k_index, k_start, k_end = _K["sentenceIndex"], _K["charStart"], _K["charEnd"]
-    integers: dict[int, tuple] = {}
+    return out
 
-    def integer(value: int) -> tuple:
-        lit = integers.get(value)
-        if lit is None:
-            lit = integers[value] = (str(value), None, _XSD_INT)
-        return lit
 
-    for edge in graph.edges:
-        s, o = ent(edge.subject.id), ent(edge.object.id)
-        p = relations.get(edge.relation)
-        if p is None:
-            p = relations[edge.relation] = str(KG[edge.relation])
-        if edge.polarity != NEGATIVE:
-            add(s, p, o)
-        merged = rel + _digest(*edge.key)
-        add(merged, _RDF_TYPE, _K["MergedRelation"])
-        add(merged, _RS, s)
-        add(merged, _RP, p)
-        add(merged, _RO, o)
-        add(merged, _K["polarity"], _lit(edge.polarity))
-        add(merged, _K["mentions"], (str(edge.mentions), None, _XSD_INT))
-        add(merged, _K["sources"], (str(edge.sources), None, _XSD_INT))
-        add(merged, _K["confidence"], _plain_decimal(edge.confidence))
-        for prop, value in ((_K["firstSeen"], edge.first_seen), (_K["lastSeen"], edge.last_seen)):
+def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[str, set | list]]]:
+    """The triples one merged edge adds: the direct (subject, relation, object) triple of
+    a positive edge (None otherwise), and the nodes of the edge: its merged-relation
+    node (a set of pairs), then one node per assertion (a list of pairs in export order,
+    by predicate IRI, which the Turtle writer relies on; a node may come twice)."""
+    s, o, p = _ent(edge.subject.id), _ent(edge.object.id), _kg(edge.relation)
+    merged = str(REL) + _digest(*edge.key)
+    head = {(_RDF_TYPE, _K["MergedRelation"]), (_RS, s), (_RP, p), (_RO, o), (_K["polarity"], _lit(edge.polarity)),
+            (_K["mentions"], _integer(edge.mentions)), (_K["sources"], _integer(edge.sources)),
+            (_K["confidence"], _plain_decimal(edge.confidence))}
+    for prop, value in ((_K["firstSeen"], edge.first_seen), (_K["lastSeen"], edge.last_seen)):
+        date = _plain_date(value)
+        if date is not None:
+            head.add((prop, date))
+    nodes: list[tuple[str, set | list]] = [(merged, head)]
+    supported_by, assertion_class, asr = _K["supportedBy"], _K["Assertion"], str(ASR)
+    for a in edge.assertions:
+        node = asr + _assertion_digest(a)
+        head.add((supported_by, node))
+        ev = a.evidence
+        pairs = [(_RO, o), (_RP, p), (_RS, s), (_RDF_TYPE, assertion_class), (_DERIVED, _doc(ev.doc_id))]
+        if a.agent:
+            pairs.append((_K["agent"], _lit(_clean(a.agent))))
+        if a.attributed_to is not None:
+            pairs.append((_K["attributedTo"], _ent(a.attributed_to.id)))
+        pairs += ((_K["charEnd"], _integer(ev.char_end)), (_K["charStart"], _integer(ev.char_start)),
+                  (_K["confidence"], _plain_decimal(a.confidence)))
+        for prop, value in ((_K["documentDate"], a.doc_date), (_K["eventDate"], a.event_date)):
             date = _plain_date(value)
             if date is not None:
-                add(merged, prop, date)
-        for a in edge.assertions:  # the bulk of the triples: one list per assertion, no call per triple
-            node = asr + _assertion_digest(a)
-            add(merged, supported_by, node)
-            ev = a.evidence
-            pairs = [(_RDF_TYPE, assertion_class), (_RS, ent(a.subject.id)),
-                     (_RP, p if a.relation == edge.relation else str(KG[a.relation])), (_RO, ent(a.object.id)),
-                     (k_polarity, _lit(a.polarity)), (k_modality, _lit(a.modality)),
-                     (k_confidence, _plain_decimal(a.confidence)), (k_sentence, _lit(_clean(ev.sentence), ev.lang)),
-                     (k_index, integer(ev.sentence_index)), (k_start, integer(ev.char_start)),
-                     (k_end, integer(ev.char_end)), (_DERIVED, doc(ev.doc_id))]
-            if a.trigger:
-                pairs.append((_K["trigger"], _lit(_clean(a.trigger))))
-            if a.attributed_to is not None:
-                pairs.append((_K["attributedTo"], ent(a.attributed_to.id)))
-            if a.agent:
-                pairs.append((_K["agent"], _lit(_clean(a.agent))))
-            if a.instrument:
-                pairs.append((_K["instrument"], _lit(_clean(a.instrument))))
-            for prop, value in ((_K["documentDate"], a.doc_date), (_K["eventDate"], a.event_date)):
-                date = _plain_date(value)
-                if date is not None:
-                    pairs.append((prop, date))
-            bucket = out.get(node)
-            if bucket is None:
-                out[node] = pairs  # a list: every predicate once, so no duplicates (and half the memory)
-            else:  # two assertions with one IRI: their triples are one set
-                out[node] = set(bucket) | set(pairs)
-    return out
+                pairs.append((prop, date))
+        if a.instrument:
+            pairs.append((_K["instrument"], _lit(_clean(a.instrument))))
+        pairs += ((_K["modality"], _lit(a.modality)), (_K["polarity"], _lit(a.polarity)),
+                  (_K["sentence"], _lit(_clean(ev.sentence), ev.lang)),
+                  (_K["sentenceIndex"], _integer(ev.sentence_index)))
+        if a.trigger:
+            pairs.append((_K["trigger"], _lit(_clean(a.trigger))))
+        nodes.append((node, pairs))
+    return ((s, p, o) if edge.polarity != NEGATIVE else None), nodes
 
 
 def _quote_n3(text: str) -> str:
@@ -354,47 +361,144 @@ def _ntriples_chunks(triples: Iterable[tuple[str, str, object]], size: int = 1 <
         yield "".join(lines).encode("utf-8")
 
 
-class _ChunkReader(io.RawIOBase):
-    """A readable binary stream over an iterator of byte chunks (for pyoxigraph.parse)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks, self._buffer = chunks, b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target) -> int:
-        while not self._buffer:
-            self._buffer = next(self._chunks, b"")
-            if not self._buffer:
-                return 0
-        n = min(len(target), len(self._buffer))
-        target[:n] = self._buffer[:n]
-        self._buffer = self._buffer[n:]
-        return n
+def ntriples(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
+    """The N-Triples export: `sorted_triples`, as pyoxigraph writes them."""
+    return b"".join(_ntriples_chunks(sorted_triples(graph, ontology)))
 
 
-def _fast(fmt_name: str):
-    """Serialise with pyoxigraph (Rust): sorted triples, so the bytes are stable. The
-    triples reach it as N-Triples text it parses itself, streamed, which is several
-    times faster than making a Python object per term and holds little memory."""
-    def write(graph: KnowledgeGraph, ontology: Ontology) -> bytes:
+class _TurtleTerms:
+    """Terms written as pyoxigraph's Turtle serialiser writes them, each made once.
+
+    IRIs (prefixed names with their escapes, or <...>) are rendered by pyoxigraph
+    itself, in batches (`prefetch`), except the digest-named nodes of this export,
+    whose local name is always 16 hex digits; literals follow its rules: a valid
+    integer or decimal bare, other typed literals with their datatype, strings with
+    the N-Triples escapes. tests/test_build.py checks whole files against
+    pyoxigraph's, and the literal rules on generated strings."""
+
+    _PROBE = "urn:kg:probe"
+    _INTEGER = re.compile(r"[+-]?[0-9]+")
+    _DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+    _DIGEST_NODE = re.compile(r"[0-9a-f]{16}")
+
+    def __init__(self) -> None:
+        self.prefixes = {name: str(ns) for name, ns in PREFIXES}
+        self.digest_spaces = {str(ns): name for name, ns in PREFIXES if name in ("asr", "rel", "mrg")}
+        self.rendered: dict = {_RDF_TYPE: "a"}  # as a predicate; rdf:type is never an object here
+        self.header = self._serialize([self._PROBE]).split("<" + self._PROBE + ">", 1)[0]
+
+    def _serialize(self, iris: list[str]) -> str:
         import pyoxigraph
 
-        chunks = _ntriples_chunks(sorted_triples(graph, ontology))
-        if fmt_name == "N_TRIPLES":
-            return b"".join(chunks)
-        parsed = pyoxigraph.parse(io.BufferedReader(_ChunkReader(chunks), 1 << 20), pyoxigraph.RdfFormat.N_TRIPLES)
-        return pyoxigraph.serialize(parsed, format=getattr(pyoxigraph.RdfFormat, fmt_name),
-                                    prefixes={name: str(ns) for name, ns in PREFIXES})
-    return write
+        probe = pyoxigraph.NamedNode(self._PROBE)
+        value = pyoxigraph.Literal("x")
+        return pyoxigraph.serialize([pyoxigraph.Triple(pyoxigraph.NamedNode(i), probe, value) for i in iris],
+                                    format=pyoxigraph.RdfFormat.TURTLE, prefixes=self.prefixes).decode("utf-8")
+
+    def prefetch(self, iris: Iterable[str]) -> None:
+        """Render these IRIs (one pyoxigraph call for all that are new)."""
+        new = sorted({i for i in iris if i not in self.rendered})
+        if not new:
+            return
+        tail = f" <{self._PROBE}> \"x\" .\n"
+        lines = self._serialize(new)[len(self.header):].splitlines(keepends=True)
+        assert len(lines) == len(new) and all(line.endswith(tail) for line in lines)
+        self.rendered.update(zip(new, (line[:-len(tail)] for line in lines)))
+
+    def iri(self, iri: str) -> str:
+        got = self.rendered.get(iri)
+        if got is None:
+            space, _, local = iri.rpartition("/")
+            prefix = self.digest_spaces.get(space + "/")
+            if prefix is not None and self._DIGEST_NODE.fullmatch(local):
+                got = self.rendered[iri] = f"{prefix}:{local}"
+            else:
+                self.prefetch((iri,))
+                got = self.rendered[iri]
+        return got
+
+    def literal(self, term: tuple) -> str:
+        text, lang, datatype = term
+        quoted = '"' + text.translate(_NT_ESCAPES) + '"'
+        if lang:
+            return f"{quoted}@{lang}"
+        if datatype is None or datatype == _XSD_STRING:
+            return quoted
+        if (datatype == _XSD_INT and self._INTEGER.fullmatch(text)) or (
+                datatype == _XSD_DEC and self._DECIMAL.fullmatch(text)):
+            return text
+        return f"{quoted}^^{self.iri(datatype)}"
+
+    def term(self, term) -> str:
+        """An IRI or a literal tuple, as Turtle."""
+        got = self.rendered.get(term)
+        if got is None:
+            if isinstance(term, str):
+                return self.iri(term)
+            got = self.literal(term)
+            if term[2] or len(term[0]) < 24:  # the repeated ones: numbers, dates, "positive"
+                self.rendered[term] = got
+        return got
+
+    def block(self, subject: str, pairs: set | list) -> str:
+        """The Turtle of one subject: `pairs` sorted as `sorted_triples` orders them (a
+        list is taken to be sorted already, one object per predicate)."""
+        term, iri = self.term, self.iri
+        if isinstance(pairs, list):
+            lines = [f"{iri(p)} {term(o)}" for p, o in pairs]
+        elif len({p for p, _ in pairs}) == len(pairs):  # one object per predicate
+            lines = [f"{iri(p)} {term(o)}" for p, o in sorted(pairs, key=lambda po: po[0])]
+        else:
+            lines, last = [], None
+            for p, o in sorted(pairs, key=lambda po: (po[0], _n3_key(po[1]))):
+                if p == last:
+                    lines[-1] += f" , {term(o)}"
+                else:
+                    lines.append(f"{iri(p)} {term(o)}")
+                    last = p
+        return f"{iri(subject)} " + " ;\n\t".join(lines) + " .\n"
+
+    def edge_blocks(self, edge: Edge) -> tuple[tuple[str, str], ...]:
+        """The (node, Turtle) blocks of an edge's merged-relation and assertion nodes."""
+        nodes: dict[str, set | list] = {}
+        for node, pairs in edge_triples(edge)[1]:
+            nodes[node] = pairs if node not in nodes else set(nodes[node]) | set(pairs)
+        return tuple((node, self.block(node, pairs)) for node, pairs in nodes.items())
 
 
-def _jsonld(graph: KnowledgeGraph, ontology: Ontology) -> bytes:
+def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
+    """The Turtle export: `plain_triples` sorted as `sorted_triples` orders them, one
+    block per subject, byte for byte what pyoxigraph writes for them, without handing
+    it every triple (several times faster). With a memo, an edge rendered by the last
+    build is not rendered again."""
+    grouped = node_triples(graph, ontology)
+    for edge in graph.edges:  # the direct triples belong to the subject's block
+        if edge.polarity != NEGATIVE:
+            grouped.setdefault(_ent(edge.subject.id), set()).add((_kg(edge.relation), _ent(edge.object.id)))
+    terms = _TurtleTerms()
+    iris = set(grouped)
+    for pairs in grouped.values():
+        iris.update(o for _, o in pairs if isinstance(o, str))
+        iris.update(p for p, _ in pairs)
+    iris.update(_doc(a.doc_id) for a in graph.articles)
+    iris.update(_K.values())
+    iris.update((_RS, _RP, _RO, _DERIVED))
+    iris.discard(_RDF_TYPE)
+    terms.prefetch(iris)
+    blocks = [(s, terms.block(s, pairs)) for s, pairs in grouped.items()]
+    for pieces in edge_pieces(memo, "ttl", graph, terms.edge_blocks):
+        blocks.extend(pieces)
+    blocks.sort()
+    if not blocks:
+        return b""  # as pyoxigraph writes an empty graph: not even the prefixes
+    return (terms.header + "".join([text for _, text in blocks])).encode("utf-8")
+
+
+def _jsonld(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
     data = build_rdf(graph, ontology).serialize(format="json-ld", encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
-register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(_fast("TURTLE"))
-register("ntriples", "graph.nt", "RDF N-Triples")(_fast("N_TRIPLES"))
+register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(turtle)
+register("ntriples", "graph.nt", "RDF N-Triples")(ntriples)
 register("jsonld", "graph.jsonld", "RDF JSON-LD")(_jsonld)

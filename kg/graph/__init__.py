@@ -125,7 +125,12 @@ def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = No
         for ident, lang, text in result.surface_forms():
             seen.setdefault(ident, set()).add((lang, text))
         for a in result.assertions:
-            assertions[_assertion_key(a)] = a
+            key = _assertion_key(a)
+            kept = assertions.get(key)
+            # One assertion per key; should two differ elsewhere (evidence text, dates),
+            # the one kept does not depend on the order of the results.
+            if kept is None or (kept != a and repr(a) < repr(kept)):
+                assertions[key] = a
     merges: tuple[EntityMerge, ...] = ()
     if dedupe:
         assertions, seen, merges = _deduplicate(assertions, seen, ontology, rules, names)

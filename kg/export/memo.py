@@ -1,0 +1,124 @@
+"""Rendered pieces of the exports, kept from one build to the next.
+
+Adding an article to a large corpus changes a handful of the graph's edges; the
+others render to the same text as last time. Each edge is rendered once per
+format and kept under a key made from everything its text depends on (its
+subject, relation, object and polarity, and for each of its assertions the
+assertion's digest, the content hash of its article and the label of the entity
+it is attributed to). A rebuild looks its edges up and renders only the new or
+changed ones; entities and articles, which are few, are rendered every time.
+
+The memo lives in the extraction cache of the pipeline version (so a change to
+the rules, ontology or lexicons starts a new one) and records the version of the
+exporters' own code; a memo written by other exporter code, or unreadable, is
+ignored. It is rewritten after every build with the pieces that build used, so
+it never holds more than the last graph.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from ..graph import Edge, KnowledgeGraph
+
+MEMO_FORMAT = "kg-render-memo/1"
+MEMO_FILE = "render-memo.bin"
+
+T = TypeVar("T")
+
+
+@functools.lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """A hash of the code and templates the pieces are rendered with."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(MEMO_FORMAT.encode())
+    for path in [*sorted(package.glob("*.py")), *sorted((package / "templates").glob("*")),
+                 package.parent / "graph" / "__init__.py", package.parent / "model.py"]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class RenderMemo:
+    """Pieces rendered by the last build (read from `path` unless `reuse` is False) and
+    by this one (written to `path` by `save`)."""
+
+    def __init__(self, path: Path | None = None, reuse: bool = True) -> None:
+        self.path = path
+        self.old: dict[str, object] = self._load(path) if path is not None and reuse else {}
+        self.new: dict[str, object] = {}
+        self.hits = self.misses = 0
+        self._keys: tuple[int, list[str]] | None = None
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, object]:
+        try:
+            with open(path, "rb") as fh:
+                data = marshal.load(fh)
+            if data["format"] == MEMO_FORMAT and data["version"] == renderer_version():
+                pieces = data["pieces"]
+                if isinstance(pieces, dict):
+                    return pieces
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            pass  # absent, unreadable or another version: everything is rendered
+        return {}
+
+    def edge_keys(self, graph: KnowledgeGraph) -> list[str]:
+        """The content key of every edge of `graph`, in edge order (computed once)."""
+        if self._keys is None or self._keys[0] != id(graph):
+            from .rdf import _assertion_digest
+
+            sha = {a.doc_id: a.sha256 for a in graph.articles}
+            keys = []
+            for edge in graph.edges:
+                parts = ["\x1f".join(edge.key)]
+                for a in edge.assertions:
+                    parts.append(f"{_assertion_digest(a)}\x1f{sha.get(a.evidence.doc_id, '')}\x1f"
+                                 f"{a.attributed_to.label if a.attributed_to is not None else ''}")
+                keys.append(hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest())
+            self._keys = (id(graph), keys)
+        return self._keys[1]
+
+    def piece(self, kind: str, key: str, render: Callable[[], T]) -> T:
+        """The `kind` piece under `key`: as the last build rendered it, or rendered now."""
+        name = f"{kind}:{key}"
+        value = self.new.get(name)
+        if value is None:
+            value = self.old.get(name)
+            if value is None:
+                value = render()
+                self.misses += 1
+            else:
+                self.hits += 1
+            self.new[name] = value
+        return value  # type: ignore[return-value]
+
+    def edge_pieces(self, kind: str, graph: KnowledgeGraph, render: Callable[[Edge], T]) -> list[T]:
+        """The `kind` piece of every edge of `graph`, in edge order."""
+        keys = self.edge_keys(graph)
+        return [self.piece(kind, key, lambda edge=edge: render(edge)) for key, edge in zip(keys, graph.edges)]
+
+    def save(self) -> None:
+        """Keep this build's pieces for the next one (atomically; a failure only costs speed)."""
+        if self.path is None:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                marshal.dump({"format": MEMO_FORMAT, "version": renderer_version(), "pieces": self.new}, fh)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def edge_pieces(memo: RenderMemo | None, kind: str, graph: KnowledgeGraph, render: Callable[[Edge], T]) -> list[T]:
+    """Every edge's `kind` piece, through `memo` if there is one."""
+    if memo is None:
+        return [render(edge) for edge in graph.edges]
+    return memo.edge_pieces(kind, graph, render)
