@@ -298,13 +298,23 @@ class _Reader:
         self._extract(pending)
         return outcomes
 
-    def _extract(self, pending: list[tuple[_FileOutcome, int, Article]]) -> None:
-        if not pending:
-            return
+    def prepare(self) -> None:
+        """Load the extractor of every selected language now (before forking workers)."""
+        extractor = self._extractor()
+        for lang in sorted(self.languages & set(extractor.languages())):
+            extractor.prepare(lang)
+
+    def _extractor(self):
         if self.extractor is None:
             from .extract import Extractor
 
             self.extractor = Extractor(self.ontology)
+        return self.extractor
+
+    def _extract(self, pending: list[tuple[_FileOutcome, int, Article]]) -> None:
+        if not pending:
+            return
+        self._extractor()
         articles = [a for _, _, a in pending]
         for (out, slot, _), result in zip(pending, self.extractor.extract_many(articles, batch_size=len(articles))):
             # Kept light: no article text, no mention objects (their names are kept).
@@ -319,9 +329,9 @@ class _Reader:
 _WORKER: _Reader | None = None  # the reader of a worker process
 
 
-def _init_worker(ontology_dir: str, cache: ExtractionCache | None, reuse: bool, languages: frozenset[str]) -> None:
+def _init_worker(reader: _Reader) -> None:
     global _WORKER
-    _WORKER = _Reader(load_ontology(Path(ontology_dir)), cache, reuse, languages)
+    _WORKER = reader  # the parent's, copied by fork with its loaded pipelines: nothing is pickled
 
 
 def _process_in_worker(files: list[tuple[Path, str]]) -> list[_FileOutcome]:
@@ -342,8 +352,8 @@ class _Batches:
     caller holds a few batches of text at a time. The pool starts only once there is
     a second batch: a rebuild that reads a handful of files does not start workers."""
 
-    def __init__(self, reader: _Reader, jobs: int, ontology_dir: Path) -> None:
-        self.reader, self.jobs, self.ontology_dir = reader, jobs, ontology_dir
+    def __init__(self, reader: _Reader, jobs: int) -> None:
+        self.reader, self.jobs = reader, jobs
         self.pool = None
         self.first: list | None = None  # the first batch while it is the only one
         self.first_async = None
@@ -358,9 +368,10 @@ class _Batches:
         if self.pool is None:
             import multiprocessing
 
-            self.pool = multiprocessing.get_context("fork").Pool(
-                self.jobs, _init_worker,
-                (str(self.ontology_dir), self.reader.cache, self.reader.reuse, self.reader.languages))
+            # Load every language's pipeline, gazetteer and lexicon once, here: the
+            # workers are forked with them instead of each loading its own.
+            self.reader.prepare()
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _init_worker, (self.reader,))
             self.first_async = self.pool.apply_async(_process_in_worker, (self.first,))
         return self.pool.apply_async(_process_in_worker, (files,)).get
 
@@ -380,7 +391,7 @@ class _Batches:
 def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | None,
                    report: BuildReport, progress: Callable[[str], None] | None = None,
                    languages: tuple[str, ...] | None = None, reuse: bool = True, jobs: int = 1,
-                   ontology_dir: Path = DEFAULT_ONTOLOGY_DIR, batch_size: int = 16,
+                   batch_size: int = 16,
                    select: Callable[[str], bool] | None = None,
                    exclude: tuple[Path, ...] = ()) -> Iterator[ExtractionResult]:
     """Extraction results (without article texts) for every readable article, in corpus
@@ -394,7 +405,7 @@ def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | No
     selected = frozenset(languages or SUPPORTED_LANGUAGES)
     old = cache.load_manifest(corpus, selected) if cache is not None and reuse else Manifest(0, {})
     new = Manifest(time.time_ns(), {})
-    batches = _Batches(_Reader(ontology, cache, reuse, selected), jobs, ontology_dir)
+    batches = _Batches(_Reader(ontology, cache, reuse, selected), jobs)
     # In corpus order: a known file's outcome, or the waiting function of a submitted batch.
     queue: deque[_FileOutcome | Callable[[], list[_FileOutcome]]] = deque()
     files: list[tuple[Path, str]] = []
@@ -507,7 +518,7 @@ def collect(corpus: Path, out_dir: Path, *, full: bool = False, ontology_dir: Pa
     cache = ExtractionCache(out_dir, pipeline_version(ontology, ontology_dir / "lexicons"))
     # The out dir may lie inside the corpus: its exports are never read back as articles.
     graph = merge(extract_corpus(corpus, ontology, cache, report, progress, languages, reuse=not full,
-                                 jobs=jobs, ontology_dir=ontology_dir, exclude=(out_dir,)),
+                                 jobs=jobs, exclude=(out_dir,)),
                   **merge_options(ontology, ontology_dir))
     cache.prune_versions()
     report.graph, report.cache_dir = graph, cache.dir
@@ -576,7 +587,7 @@ def extract_records(paths: Iterable[Path], report: BuildReport, shard: tuple[int
     for path in paths:
         if not Path(path).exists():
             raise KGError(f"{path}: no such corpus directory or file")
-        for result in extract_corpus(Path(path), ontology, None, report, jobs=jobs, ontology_dir=ontology_dir,
+        for result in extract_corpus(Path(path), ontology, None, report, jobs=jobs,
                                      select=select):
             yield from result_records(result)
 

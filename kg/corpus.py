@@ -23,11 +23,9 @@ from typing import Any
 
 import lxml.etree
 import lxml.html
-import trafilatura
 import yaml
 from charset_normalizer import from_bytes
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
-from trafilatura.settings import set_date_params
 
 from kg.dates import DATA_DIR, dateline_date, find_dates, normalise_date
 from kg.errors import ArticleError, DataFileError
@@ -452,6 +450,9 @@ def _html_body_text(html: str) -> str:
 
 def _read_html(raw: bytes, ctx: _Context) -> Iterator[Article | Skipped]:
     """The main text and metadata of an HTML page, extracted by trafilatura."""
+    import trafilatura  # only for HTML pages: it takes a quarter of a second to import
+    from trafilatura.settings import set_date_params
+
     declared = _META_CHARSET.search(raw[:BINARY_SNIFF_BYTES])
     html = decode_bytes(raw, ctx.path, declared.group(1).decode("ascii") if declared else None)
     html = _XML_DECLARATION.sub("", html)  # lxml refuses a str with an encoding declaration
