@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..graph import Edge, KnowledgeGraph
 from ..ontology import Ontology
+from ..errors import ExportError
 from . import register
 from .memo import RenderMemo, edge_pieces
 from .rdf import _digest
@@ -31,9 +32,12 @@ LAYOUT_BUDGET_MS = 2500
 
 @functools.lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
-    import pyvis
+    from importlib.util import find_spec
 
-    lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    spec = find_spec("pyvis")  # its files, without importing it (that takes a second)
+    if spec is None or not spec.submodule_search_locations:
+        raise ExportError("pyvis is not installed: the HTML view needs its vis-network files")
+    lib = Path(spec.submodule_search_locations[0]) / "lib" / "vis-9.1.2"
     return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
 
 

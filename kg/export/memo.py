@@ -2,10 +2,11 @@
 
 Adding an article to a large corpus changes a handful of the graph's edges; the
 others render to the same text as last time. Each edge is rendered once per
-format and kept under a key made from everything its text depends on (its
+format and kept under a key made from everything its text depends on: its
 subject, relation, object and polarity, and for each of its assertions the
-assertion's digest, the content hash of its article and the label of the entity
-it is attributed to). A rebuild looks its edges up and renders only the new or
+article and its content hash (which, with the pipeline version, fix the sentence,
+offsets and dates), the sentence index, the qualifiers, the rule and trigger,
+and the entity it is attributed to with its label. A rebuild looks its edges up and renders only the new or
 changed ones; entities and articles, which are few, are rendered every time.
 
 The memo lives in the extraction cache of the pipeline version (so a change to
@@ -72,15 +73,15 @@ class RenderMemo:
     def edge_keys(self, graph: KnowledgeGraph) -> list[str]:
         """The content key of every edge of `graph`, in edge order (computed once)."""
         if self._keys is None or self._keys[0] != id(graph):
-            from .rdf import _assertion_digest
-
             sha = {a.doc_id: a.sha256 for a in graph.articles}
             keys = []
             for edge in graph.edges:
-                parts = ["\x1f".join(edge.key)]
+                parts = ["\x1f".join(edge.key)]  # the subject, relation, object and polarity of all
                 for a in edge.assertions:
-                    parts.append(f"{_assertion_digest(a)}\x1f{sha.get(a.evidence.doc_id, '')}\x1f"
-                                 f"{a.attributed_to.label if a.attributed_to is not None else ''}")
+                    ev, by = a.evidence, a.attributed_to
+                    parts.append(f"{ev.doc_id}\x1f{sha.get(ev.doc_id, '')}\x1f{ev.sentence_index}\x1f{a.modality}"
+                                 f"\x1f{by.id if by else ''}\x1f{by.label if by else ''}\x1f{a.agent or ''}"
+                                 f"\x1f{a.instrument or ''}\x1f{a.rule}\x1f{a.trigger}\x1f{a.confidence!r}")
                 keys.append(hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest())
             self._keys = (id(graph), keys)
         return self._keys[1]
