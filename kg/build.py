@@ -104,10 +104,11 @@ class ExtractionCache:
         self.dir = root / CACHE_DIR / version
         self.dir.mkdir(parents=True, exist_ok=True)
         # The entries of a corpus's last build, packed in one file beside its manifest
-        # (one read instead of one per article): those read from it or stored since,
-        # by key, written back with the manifest.
-        self.packed: dict[str, list] = {}
-        self.packed_seen: dict[str, list] = {}
+        # (one read instead of one per article), each kept as marshal bytes until it is
+        # looked up: those read from it or stored since, by key, written back with the
+        # manifest.
+        self.packed: dict[str, bytes] = {}
+        self.packed_seen: dict[str, bytes] = {}
 
     def _path(self, doc_id: str, sha256: str, lang: str) -> Path:
         key = hashlib.sha256(f"{doc_id}\x00{sha256}\x00{lang}".encode()).hexdigest()
@@ -121,20 +122,19 @@ class ExtractionCache:
     def lookup(self, doc_id: str, sha256: str, lang: str) -> ExtractionResult | None:
         """The cached result of the article with this id, content hash and language, or None."""
         key = f"{doc_id}\x00{sha256}\x00{lang}"
-        data = self.packed.get(key)
+        packed = self.packed.get(key)
         try:
-            if data is not None:
-                result = unpack_data(data)
+            if packed is not None:
+                result = unpack_data(marshal.loads(packed))
             else:
-                text = self._path(doc_id, sha256, lang).read_text(encoding="utf-8")
-                data = json.loads(text)
-                result = unpack_data(data)
-        except (OSError, UnicodeDecodeError, KeyError, ValueError, TypeError, IndexError):
+                data = json.loads(self._path(doc_id, sha256, lang).read_text(encoding="utf-8"))
+                result, packed = unpack_data(data), marshal.dumps(data)
+        except (OSError, UnicodeDecodeError, KeyError, ValueError, TypeError, IndexError, EOFError):
             return None
         art = result.article
         if (art.doc_id, art.sha256, art.lang) != (doc_id, sha256, lang):
             return None
-        self.packed_seen[key] = data
+        self.packed_seen[key] = packed
         return result
 
     def put(self, result: ExtractionResult) -> None:
@@ -144,14 +144,14 @@ class ExtractionCache:
         path.parent.mkdir(exist_ok=True)
         data = pack_data(result)
         _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        self.packed_seen[f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"] = data
+        self.packed_seen[f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"] = marshal.dumps(data)
 
     def seen(self, result: ExtractionResult) -> None:
         """Count a result in the corpus's packed entries (one stored in another process)."""
         art = result.article
         key = f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"
         if key not in self.packed_seen:
-            self.packed_seen[key] = self.packed.get(key) or pack_data(result)
+            self.packed_seen[key] = self.packed.get(key) or marshal.dumps(pack_data(result))
 
     def manifest_path(self, corpus: Path, languages: frozenset[str]) -> Path:
         """Where the manifest of this corpus root, read for these languages, is kept."""
@@ -172,7 +172,7 @@ class ExtractionCache:
         return Manifest(0, {})
 
     @staticmethod
-    def _load_pack(path: Path) -> dict[str, list]:
+    def _load_pack(path: Path) -> dict[str, bytes]:
         try:
             with open(path, "rb") as fh:
                 data = marshal.load(fh)

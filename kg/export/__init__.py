@@ -9,7 +9,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable, Iterable
 
 from ..errors import ExportError
 from ..graph import KnowledgeGraph
@@ -23,7 +23,7 @@ class Exporter:
 
     name: str
     filename: str
-    write: Callable[..., bytes]  # (graph, ontology, memo=None) -> bytes
+    write: Callable[..., bytes | Iterable[bytes]]  # (graph, ontology, memo=None) -> bytes or chunks
     description: str
 
 
@@ -32,15 +32,17 @@ REGISTRY: dict[str, Exporter] = {}
 
 def register(name: str, filename: str, description: str):
     """Decorator: add a `(graph, ontology, memo=None) -> bytes` function to the registry
-    (`memo`, a kg.export.memo.RenderMemo, holds pieces the last build rendered)."""
+    (`memo`, a kg.export.memo.RenderMemo, holds pieces the last build rendered); it may
+    return an iterator of byte chunks instead, written as they come."""
     def wrap(func: Callable[..., bytes]):
         REGISTRY[name] = Exporter(name, filename, func, description)
         return func
     return wrap
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write `data` to a new temporary file beside `path`, flushed to disk; its name."""
+def _stage(path: Path, data: bytes | Iterable[bytes]) -> str:
+    """Write `data` (bytes, or chunks of them) to a new temporary file beside `path`,
+    flushed to disk; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -48,12 +50,19 @@ def _stage(path: Path, data: bytes) -> str:
             # mkstemp makes the file private (0600); an export is as readable as any
             # file the user writes, so a web server or a colleague can open it.
             os.fchmod(fh.fileno(), 0o666 & ~_umask())
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                for chunk in data:  # a large export is never whole in memory
+                    fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
         _discard(tmp)
         raise ExportError(f"{path}: could not write ({exc.strerror or exc}); the previous file is unchanged") from exc
+    except BaseException:  # rendering failed or was interrupted half-way: no half file is left
+        _discard(tmp)
+        raise
     return tmp
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -88,26 +89,42 @@ def data_json(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT, layout_bud
               memo: RenderMemo | None = None) -> str:
     """`safe_json(graph_data(...))`, put together from each edge's JSON, so that an edge
     the last build rendered is taken from the memo."""
+    return "".join(_data_parts(graph, node_limit, layout_budget_ms, memo))
+
+
+def _data_parts(graph: KnowledgeGraph, node_limit: int, layout_budget_ms: int,
+                memo: RenderMemo | None) -> Iterator[str]:
     edges = edge_pieces(memo, "html", graph, lambda edge: safe_json(edge_data(edge)))
     head, sep, tail = safe_json(_frame(graph, node_limit, layout_budget_ms)).partition('"edges":[]')
     assert sep, "the edges' place in the page data"
-    return f'{head}"edges":[{",".join(edges)}]{tail}'
+    yield head + '"edges":['
+    for start in range(0, len(edges), 1000):
+        yield ("," if start else "") + ",".join(edges[start:start + 1000])
+    yield "]" + tail
 
 
 def render_html(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
                 layout_budget_ms: int = LAYOUT_BUDGET_MS, memo: RenderMemo | None = None) -> bytes:
     """The page for `graph`, drawing at most `node_limit` entities when it opens."""
+    return b"".join(html_chunks(graph, node_limit=node_limit, layout_budget_ms=layout_budget_ms, memo=memo))
+
+
+def html_chunks(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT, layout_budget_ms: int = LAYOUT_BUDGET_MS,
+                memo: RenderMemo | None = None) -> Iterator[bytes]:
+    """`render_html` in chunks (a large graph's page is never whole in memory)."""
     template = resources.files("kg.export").joinpath("templates/graph.html").read_text(encoding="utf-8")
     js, css = _vis_assets()
-    data = data_json(graph, node_limit=node_limit, layout_budget_ms=layout_budget_ms, memo=memo)
+    page = template.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
     # The data goes in last, so nothing in article text can be taken for a marker.
-    page = (template.replace("/*VIS_CSS*/", css)
-            .replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
-            .replace("/*KG_DATA*/", data))
-    return page.encode("utf-8")
+    before, marker, after = page.partition("/*KG_DATA*/")
+    assert marker and "/*KG_DATA*/" not in after, "one place for the data in the template"
+    yield before.encode("utf-8")
+    for part in _data_parts(graph, node_limit, layout_budget_ms, memo):
+        yield part.encode("utf-8")
+    yield after.encode("utf-8")
 
 
 @register("html", "graph.html", "self-contained interactive HTML view")
-def write_html(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
+def write_html(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> Iterator[bytes]:
     """Render the page with the default settings."""
-    return render_html(graph, memo=memo)
+    return html_chunks(graph, memo=memo)

@@ -471,6 +471,12 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
     block per subject, byte for byte what pyoxigraph writes for them, without handing
     it every triple (several times faster). With a memo, an edge rendered by the last
     build is not rendered again."""
+    return b"".join(turtle_chunks(graph, ontology, memo))
+
+
+def turtle_chunks(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None,
+                  size: int = 1 << 20) -> Iterator[bytes]:
+    """`turtle` in chunks of about `size` characters, encoded as they are joined."""
     grouped = node_triples(graph, ontology)
     for edge in graph.edges:  # the direct triples belong to the subject's block
         if edge.polarity != NEGATIVE:
@@ -490,8 +496,15 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
         blocks.extend(pieces)
     blocks.sort()
     if not blocks:
-        return b""  # as pyoxigraph writes an empty graph: not even the prefixes
-    return (terms.header + "".join([text for _, text in blocks])).encode("utf-8")
+        return  # as pyoxigraph writes an empty graph: not even the prefixes
+    chunk, length = [terms.header], 0
+    for _, text in blocks:
+        chunk.append(text)
+        length += len(text)
+        if length >= size:
+            yield "".join(chunk).encode("utf-8")
+            chunk, length = [], 0
+    yield "".join(chunk).encode("utf-8")
 
 
 def _jsonld(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
@@ -499,6 +512,6 @@ def _jsonld(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None =
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
-register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(turtle)
+register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(turtle_chunks)
 register("ntriples", "graph.nt", "RDF N-Triples")(ntriples)
 register("jsonld", "graph.jsonld", "RDF JSON-LD")(_jsonld)
