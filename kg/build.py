@@ -43,6 +43,7 @@ from .records import CACHE_FORMAT, pack_data, unpack_data
 CACHE_DIR = ".kg-cache"
 DEFAULT_FORMATS = ("turtle", "graphml", "html")
 MANIFEST_FORMAT = "kg-manifest/1"
+PACK_FORMAT = f"kg-pack/1 {CACHE_FORMAT}"  # {entry key: marshal bytes of its cache entry}
 # A file modified this close to the scan that recorded it may have changed
 # again within the file system's timestamp resolution: its bytes are checked.
 RACY_NS = 2_000_000_000
@@ -176,7 +177,7 @@ class ExtractionCache:
         try:
             with open(path, "rb") as fh:
                 data = marshal.load(fh)
-            if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and isinstance(data["entries"], dict):
+            if isinstance(data, dict) and data.get("format") == PACK_FORMAT and isinstance(data["entries"], dict):
                 return data["entries"]
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             pass  # then each entry is read from its own file
@@ -188,7 +189,7 @@ class ExtractionCache:
         pack, tmp = path.with_suffix(".pack"), path.with_name(f".{path.stem}.{os.getpid()}.pack.tmp")
         try:  # the pack first: a manifest never comes with an older pack than its own
             with open(tmp, "wb") as fh:
-                marshal.dump({"format": CACHE_FORMAT, "entries": self.packed_seen}, fh)
+                marshal.dump({"format": PACK_FORMAT, "entries": self.packed_seen}, fh)
             os.replace(tmp, pack)
         except OSError:
             tmp.unlink(missing_ok=True)
