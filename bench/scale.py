@@ -76,7 +76,7 @@ def export_times(corpus: Path, out: Path, repeat: int, names: list[str]) -> dict
 
     assert set(names) <= set(formats()), f"unknown format in {names}"
     graph, ontology, _ = collect(corpus, out)
-    return {name: statistics.median(_timed(lambda name=name: REGISTRY[name].write(graph, ontology)) for _ in range(repeat))
+    return {name: statistics.median(_timed(lambda name=name: REGISTRY[name].render(graph, ontology)) for _ in range(repeat))
             for name in names}
 
 

@@ -270,7 +270,7 @@ def test_merge_is_order_independent_and_idempotent(items, rnd):
     assert two == one
     assert graph_of(flat + shuffled) == one
     formats()
-    assert REGISTRY["turtle"].write(two, ONTOLOGY) == REGISTRY["turtle"].write(one, ONTOLOGY)
+    assert REGISTRY["turtle"].render(two, ONTOLOGY) == REGISTRY["turtle"].render(one, ONTOLOGY)
 
 
 def test_merge_rewrites_edges_and_keeps_every_name():

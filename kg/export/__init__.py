@@ -26,6 +26,11 @@ class Exporter:
     write: Callable[..., bytes | Iterable[bytes]]  # (graph, ontology, memo=None) -> bytes or chunks
     description: str
 
+    def render(self, graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
+        """The whole export as bytes (`write` may give it in chunks)."""
+        data = self.write(graph, ontology, memo=memo)
+        return data if isinstance(data, bytes) else b"".join(data)
+
 
 REGISTRY: dict[str, Exporter] = {}
 
