@@ -20,6 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import use_ops
 
+from .tokenizer import CONFIG as TOKENIZER_CONFIG
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -271,7 +273,7 @@ def load_pipeline(lang: str) -> Language:
             nlp = spacy.load(profile.pipeline, exclude=["ner"])
         nlp.add_pipe("kg_newline_sentences", before="parser")
     else:
-        nlp = spacy.blank(lang)
+        nlp = spacy.blank(lang, config=TOKENIZER_CONFIG)
         nlp.add_pipe("kg_newline_sentences")
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("kg_word_lemmas", config={"lang": lang})
@@ -332,7 +334,7 @@ def lemmatize_phrase(lang: str, phrase: str) -> tuple[tuple[str, str], ...]:
 @functools.lru_cache(maxsize=None)
 def _lookup_pipeline(lang: str) -> Language:
     """A blank pipeline with spaCy's lookup lemmatizer: fast lemmas for single words."""
-    nlp = spacy.blank(lang)
+    nlp = spacy.blank(lang, config=TOKENIZER_CONFIG)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp
