@@ -1,6 +1,7 @@
 """Extraction throughput per language on one core: sentences and words per second.
 
-    python bench/throughput.py [--repeat 5] [--corpus tests/data/articles]
+    python bench/throughput.py [--repeat 5] [--corpus tests/data/articles] [--extra seeds]
+    python bench/throughput.py --corpus /tmp/synth --extra ''   # a larger corpus (bench/synth.py)
 
 Loads each language's pipeline, gazetteer and lexicon first (not timed), then
 times extraction over that language's test articles, repeated; prints the
@@ -35,13 +36,14 @@ from kg.ontology import load_ontology
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1] / "tests/data/articles")
-    ap.add_argument("--extra", type=Path, default=Path(__file__).resolve().parents[1] / "seeds")
+    ap.add_argument("--extra", default=str(Path(__file__).resolve().parents[1] / "seeds"),
+                    help="a second corpus directory read with --corpus ('' for none)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--copies", type=int, default=1, help="copies of each article per timed pass")
     args = ap.parse_args()
     extractor = Extractor(load_ontology())
     by_lang: dict[str, list[Article]] = {}
-    for root in (args.corpus, args.extra):
+    for root in (args.corpus, Path(args.extra)) if args.extra else (args.corpus,):
         for item in iter_corpus(root):
             if isinstance(item, Article):
                 by_lang.setdefault(item.lang, []).append(item)

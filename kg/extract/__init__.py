@@ -87,7 +87,7 @@ class Extractor:
         lexicon = _compiled(self.ontology, lang, self.lexicon_dir)
         text, surface, lemma, idx = token_columns(doc)
         rules = SentenceRules(self.ontology, lexicon, doc, surface, lemma, article.date,
-                              parsed=PROFILES[lang].has_parser, text=text)
+                              parsed=PROFILES[lang].has_parser, text=text, offsets=idx, raw=article.text)
         assertions: list[Assertion] = []
         mentions: list[tuple[int, Mention]] = []
         persons_seen: dict[str, tuple[int, object]] = {}
@@ -101,7 +101,7 @@ class Extractor:
             if not sent_text.strip():
                 continue
             rules.index(sent)
-            args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end, text), sent)
+            args = self._args(rules, gazetteer.find(doc, surface, lemma, sent.start, sent.end, text, rules.keys), sent)
             for arg in args:
                 if arg.kind == "both":
                     continue  # "both countries" is not a name of either
@@ -110,10 +110,10 @@ class Extractor:
                                                 raw[char_start:char_end], arg.agent, arg.kind)))
                 if arg.entity.type == "Person":
                     persons_seen.setdefault(arg.entity.id, (index, sent))
-            evidence = Evidence(article.doc_id, sent_text.strip(), index, start_char, end_char, lang)
             event_dates: list[str] | None = None  # read only where the sentence holds a relation
             for found in rules.sentence(sent, args):
                 if event_dates is None:
+                    evidence = Evidence(article.doc_id, sent_text.strip(), index, start_char, end_char, lang)
                     event_dates = [d for _, _, d in find_dates(sent_text, lang)]
                 assertions.append(self._assertion(found, evidence, article, event_dates))
             rules.remember(args)
@@ -121,17 +121,16 @@ class Extractor:
         return ExtractionResult(article, tuple(assertions), tuple(mentions))
 
     def _args(self, rules: SentenceRules, found, sent) -> list[Arg]:
-        doc = rules.doc
         args: list[Arg] = []
         for f in found:
             state = None
             if f.entry.state:
                 state = rules._entity(f.entry.state)
             agent = None
-            for bs, be, _ in rules.lex.bodies.spans(rules.surface, rules.lemma, max(sent.start, f.start - 4),
-                                                    min(sent.end, f.end + 4), rules.present):
-                if f.entry.entity.type == "Country":
-                    agent = doc[bs:be].text
+            if f.entry.entity.type == "Country":
+                for bs, be, _ in rules.lex.bodies.spans(rules.keys, max(sent.start, f.start - 4),
+                                                        min(sent.end, f.end + 4)):
+                    agent = rules.span_text(bs, be)
                     break
             args.append(Arg(f.entry.entity, f.start, f.end, f.entry.kind, state, agent))
         args += self._unknown_people(rules, sent, args)
@@ -149,29 +148,29 @@ class Extractor:
         within six tokens after the title, not part of a known name; Russian and
         Ukrainian case forms are lemmatised back to the nominative.
         """
-        doc = rules.doc
+        doc, text, punct = rules.doc, rules.text, rules.punct  # token columns: no Token objects
         taken = {i for a in args for i in range(a.start, a.end)}
         out: list[Arg] = []
-        for _, te, _ in rules.lex.titles.spans(rules.surface, rules.lemma, sent.start, sent.end, rules.present):
+        for _, te, _ in rules.title_spans():
             i = te
-            while i < min(te + 6, sent.end) and not _name_start(doc, i, taken):
-                if doc[i].is_punct and doc[i].text not in {",", "-", "«", "»", '"'}:
+            while i < min(te + 6, sent.end) and not _name_start(text, i, taken):
+                if punct[i] and text[i] not in {",", "-", "«", "»", '"'}:
                     break
                 i += 1
-            if i >= min(te + 6, sent.end) or not _name_start(doc, i, taken):
+            if i >= min(te + 6, sent.end) or not _name_start(text, i, taken):
                 continue
             j = i
             while j < sent.end and j - i < 5 and j not in taken and (
-                    _capitalised(doc[j]) or (doc[j].is_lower and doc[j].text in _NAME_PARTICLES)):
+                    _capitalised(text[j]) or (text[j].islower() and text[j] in _NAME_PARTICLES)):
                 j += 1
-            while j > i and not _capitalised(doc[j - 1]):
+            while j > i and not _capitalised(text[j - 1]):
                 j -= 1
-            words = [doc[k] for k in range(i, j) if _capitalised(doc[k])]
-            if not 2 <= len(words) <= 3 or any(rules.lex.bodies.matches_at(rules.surface, rules.lemma, k, j)
+            words = [k for k in range(i, j) if _capitalised(text[k])]
+            if not 2 <= len(words) <= 3 or any(rules.lex.bodies.matches_at(rules.keys, k, j)
                                                 for k in range(i, j)):
                 continue
-            cyrillic = any("\u0400" <= c <= "\u04ff" for c in doc[i].text)
-            label = " ".join((doc[k].lemma_.title() if cyrillic and _capitalised(doc[k]) else doc[k].text)
+            cyrillic = any("\u0400" <= c <= "\u04ff" for c in text[i])
+            label = " ".join((doc[k].lemma_.title() if cyrillic and _capitalised(text[k]) else text[k])
                              for k in range(i, j))
             ident = "new/Person/" + "_".join(fold(label).split())
             out.append(Arg(Entity(ident, label, "Person", (), None, in_ontology=False), i, j, "name"))
@@ -219,10 +218,11 @@ class Extractor:
 _NAME_PARTICLES = frozenset({"von", "van", "der", "de", "den", "al", "bin", "фон", "дер", "ван", "де"})
 
 
-def _capitalised(token) -> bool:
-    return token.is_alpha and token.text[:1].isupper() and not token.is_upper
+# spaCy's is_alpha, is_upper and is_lower are the str methods of the token's text.
+def _capitalised(word: str) -> bool:
+    return word.isalpha() and word[:1].isupper() and not word.isupper()
 
 
-def _name_start(doc, i: int, taken: set[int]) -> bool:
-    return i not in taken and _capitalised(doc[i]) and i + 1 < len(doc) and (
-        _capitalised(doc[i + 1]) or doc[i + 1].text in _NAME_PARTICLES) and i + 1 not in taken
+def _name_start(text: list[str], i: int, taken: set[int]) -> bool:
+    return i not in taken and _capitalised(text[i]) and i + 1 < len(text) and (
+        _capitalised(text[i + 1]) or text[i + 1] in _NAME_PARTICLES) and i + 1 not in taken

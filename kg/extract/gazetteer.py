@@ -9,6 +9,7 @@ the English "as" and "Barat" (the West) is not "barat" (west).
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, LEMMA, ORTH
@@ -16,6 +17,7 @@ from spacy.tokens import Doc
 
 from ..model import Entity
 from ..ontology import Ontology
+from .patterns import TokenKeys
 from .profiles import fold, lemmatize_phrase
 
 MAX_LABEL_TOKENS = 8
@@ -58,8 +60,9 @@ class Gazetteer:
         self.lang = lang
         self.by_surface: dict[tuple[str, ...], list[GazetteerEntry]] = {}
         self.by_lemma: dict[tuple[str, ...], list[GazetteerEntry]] = {}
-        self.longest: dict[str, int] = {}  # first word (surface or lemma) -> longest label it starts
+        self._lengths: dict[str, set[int]] = {}  # first word (surface or lemma) -> lengths of its labels
         usable = _label_langs(lang) | {""}
+        self._pairs: dict[str, tuple[tuple[str, str], ...]] = {}  # label -> its tokens' keys (labels recur)
         for ind in ontology.individuals.values():
             entity = ind.entity()
             kinds = [("name", text, label_lang) for label_lang, text in ind.labels]
@@ -76,35 +79,57 @@ class Gazetteer:
                 entry = GazetteerEntry(entity, kind, text[:1].isupper(),
                                        exact=text.replace(" ", "") if acronym else None, state=ind.capital_of)
                 self._add(text, entry)
+        # Longest first: a match is the longest label at a token.
+        self.lengths: dict[str, tuple[int, ...]] = {  # first word -> lengths of its labels
+            key: tuple(sorted(lengths, reverse=True)) for key, lengths in self._lengths.items()}
+        self.first_keys = frozenset(self.lengths)  # the surfaces and lemmas a label may begin with
+        # Best entry first in every bucket, so the first usable one is the best
+        # (a stable sort keeps the order in which equals were added, as min did).
+        for index in (self.by_surface, self.by_lemma):
+            for bucket in index.values():
+                bucket.sort(key=_preference)
+        del self._pairs
 
     def _add(self, text: str, entry: GazetteerEntry) -> None:
-        pairs = lemmatize_phrase(self.lang, text)
+        pairs = self._pairs.get(text)
+        if pairs is None:
+            pairs = self._pairs[text] = lemmatize_phrase(self.lang, text)
         if not pairs or len(pairs) > MAX_LABEL_TOKENS:
             return
         surface = tuple(s for s, _ in pairs)
         lemma = tuple(lem for _, lem in pairs)
         for index, key in ((self.by_surface, surface), (self.by_lemma, lemma)):
-            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+            self._lengths.setdefault(key[0], set()).add(len(key))
             bucket = index.setdefault(key, [])
             if not any(e.entity.id == entry.entity.id and e.kind == entry.kind and e.exact == entry.exact
                        for e in bucket):
                 bucket.append(entry)
 
     def find(self, doc: Doc, surface: list[str], lemma: list[str], start: int, end: int,
-             text: list[str] | None = None) -> list[Found]:
+             text: list[str] | None = None, keys: TokenKeys | None = None) -> list[Found]:
         """Longest, leftmost, non-overlapping label matches in doc[start:end]
-        (`text`: the tokens' texts, if already read)."""
+        (`text`: the tokens' texts, if already read; `keys`: the doc's token
+        keys, to visit only the tokens a label starts with)."""
         if text is None:
             text = [t.text for t in doc]
+        if keys is None:
+            keys = TokenKeys(surface, lemma)
+        starts = keys.starts(self)
+        k = bisect_left(starts, start)
         found: list[Found] = []
-        i = start
-        while i < end:
+        lengths_of = self.lengths
+        while k < len(starts) and starts[k] < end:
+            i = starts[k]
+            k += 1
             match = None
-            longest = max(self.longest.get(surface[i], 0), self.longest.get(lemma[i], 0))
-            if not longest:
-                i += 1
-                continue
-            for length in range(min(longest, end - i), 0, -1):
+            # Only the lengths of labels that begin with the token's surface or lemma
+            # can match; the others would be looked up in vain.
+            lengths = lengths_of.get(surface[i], ())
+            if lemma[i] != surface[i] and lemma[i] in lengths_of:
+                lengths = sorted(set(lengths).union(lengths_of[lemma[i]]), reverse=True)
+            for length in lengths:
+                if length > end - i:
+                    continue
                 entries = self.by_surface.get(tuple(surface[i:i + length]))
                 if entries is None:
                     entries = self.by_lemma.get(tuple(lemma[i:i + length]))
@@ -113,23 +138,22 @@ class Gazetteer:
                 first = text[i]
                 capitalised = first[:1].isupper() or not first[:1].isalpha()
                 joined = "".join(text[i:i + length])
-                usable = [e for e in entries if (capitalised or not e.needs_capital)
-                          and (e.exact is None or e.exact == joined)]
-                if usable:
-                    match = Found(i, i + length, _best(usable))
+                best = next((e for e in entries if (capitalised or not e.needs_capital)
+                             and (e.exact is None or e.exact == joined)), None)
+                if best is not None:
+                    match = Found(i, i + length, best)
                     break
             if match:
                 found.append(match)
-                i = match.end
-            else:
-                i += 1
+                k = bisect_left(starts, match.end, k)
         return found
 
+_KIND_ORDER = {"name": 0, "capital": 1, "metonym": 2, "demonym": 3}
 
-def _best(entries: list[GazetteerEntry]) -> GazetteerEntry:
+
+def _preference(entry: GazetteerEntry) -> tuple[int, str]:
     """Prefer a name over a demonym or metonym, then a stable order."""
-    order = {"name": 0, "capital": 1, "metonym": 2, "demonym": 3}
-    return min(entries, key=lambda e: (order[e.kind], e.entity.id))
+    return _KIND_ORDER[entry.kind], entry.entity.id
 
 
 def _script_matches(text: str, lang: str) -> bool:
@@ -152,20 +176,18 @@ def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]
     a doc, read from the doc's arrays (creating a Token object per access costs more)."""
     if not len(doc):
         return [], [], [], []
-    strings = doc.vocab.strings
-    text, surface, lemma, idx = [], [], [], []
-    for orth, lem, offset in doc.to_array([ORTH, LEMMA, IDX]).tolist():
-        cols = _COLUMNS.get((orth, lem))
-        if cols is None:
-            if len(_COLUMNS) >= _COLUMNS_SIZE:
-                _COLUMNS.clear()
-            word = strings[orth]
-            cols = _COLUMNS[(orth, lem)] = (word, fold(word), fold(strings[lem] if lem else word))
-        text.append(cols[0])
-        surface.append(cols[1])
-        lemma.append(cols[2])
-        idx.append(offset)
-    return text, surface, lemma, idx
+    array = doc.to_array([ORTH, LEMMA, IDX])
+    orths, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
+    cols = list(map(_COLUMNS.get, zip(orths, lemmas)))
+    if None in cols:
+        strings = doc.vocab.strings
+        for k, (orth, lem) in enumerate(zip(orths, lemmas)):
+            if cols[k] is None:
+                if len(_COLUMNS) >= _COLUMNS_SIZE:
+                    _COLUMNS.clear()
+                word = strings[orth]
+                cols[k] = _COLUMNS[(orth, lem)] = (word, fold(word), fold(strings[lem] if lem else word))
+    return [c[0] for c in cols], [c[1] for c in cols], [c[2] for c in cols], array[:, 2].tolist()
 
 
 def token_keys(doc: Doc) -> tuple[list[str], list[str]]:

@@ -8,12 +8,17 @@ an analyst may write any inflected form.
 """
 from __future__ import annotations
 
+import functools
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .profiles import fold, lemmatize_phrase
 
+if TYPE_CHECKING:
+    from .gazetteer import Gazetteer
+
 GAP = 4  # tokens a "..." may skip
-_MEMO_SIZE = 100_000  # distinct tokens whose candidates a PhraseSet remembers
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,25 @@ def compile_phrase(lang: str, words: tuple[str, ...]) -> Phrase:
             # (Indonesian "dapat" 'can' and "mendapat" 'obtain' share a stem).
             out.append(Word(fold(word[1:]), "\x00"))
         else:
-            for surface, lemma in lemmatize_phrase(lang, word):
+            for surface, lemma in _lemmatized(lang, word):
                 out.append(Word(surface, lemma))
     while out and out[-1] is None:
         out.pop()
     while out and out[0] is None:
         out.pop(0)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _lemmatized(lang: str, word: str) -> tuple[tuple[str, str], ...]:
+    """(folded surface, folded lemma) of each token of a lexicon word; the same
+    words recur across triggers, prepositions and cues (tokenising and
+    lemmatising them is most of the cost of compiling a lexicon)."""
+    return lemmatize_phrase(lang, word)
+
+
+def _short(keys: frozenset[str]) -> bool:
+    return max(map(len, keys)) < 5
 
 
 def match_at(phrase: Phrase, surface: list[str], lemma: list[str], i: int, limit: int) -> int | None:
@@ -106,26 +123,100 @@ class _Node:
         self.ends: list[tuple[Phrase, object]] = []
 
 
+class TokenKeys:
+    """The folded surface and lemma of every token of a doc, and where each key
+    occurs: phrase sets then visit only the tokens a match can start at (or
+    must contain), instead of testing every token of every sentence."""
+
+    def __init__(self, surface: list[str], lemma: list[str]) -> None:
+        self.surface = surface
+        self.lemma = lemma
+        positions: dict[str, list[int]] = {}
+        for i, (s, lem) in enumerate(zip(surface, lemma)):
+            at = positions.get(s)
+            if at is None:
+                positions[s] = [i]
+            else:
+                at.append(i)
+            if lem != s:
+                at = positions.get(lem)
+                if at is None:
+                    positions[lem] = [i]
+                else:
+                    at.append(i)
+        self.positions = positions
+        self._starts: dict[object, list[int]] = {}  # phrase set or gazetteer -> tokens
+        self._anchors: dict[PhraseSet, tuple[list[int], list[str]]] = {}
+        self._words: dict[int, list[int]] = {}  # id(word) -> tokens
+
+    def starts(self, phrases: PhraseSet | Gazetteer) -> list[int]:
+        """The tokens (in order) at which a plain phrase of the set (or a label
+        of the gazetteer) may start: those with one of its `first_keys`."""
+        found = self._starts.get(phrases)
+        if found is None:
+            found = self._starts[phrases] = self._at(phrases.first_keys)
+        return found
+
+    def anchors(self, phrases: PhraseSet) -> tuple[list[int], list[str]]:
+        """Where the anchor words of the set's gapped phrases stand in the doc:
+        token positions in order, and the anchor key found at each."""
+        found = self._anchors.get(phrases)
+        if found is None:
+            hits = sorted((i, key) for key in self._present(phrases.anchor_keys) for i in self.positions[key])
+            found = self._anchors[phrases] = ([i for i, _ in hits], [key for _, key in hits])
+        return found
+
+    def at(self, word: Word) -> list[int]:
+        """The tokens (in order) that may be a word: those with one of its keys,
+        or, for a "*" word, a surface or lemma starting with its stem."""
+        found = self._words.get(id(word))
+        if found is None:
+            if word.prefix:
+                found = self._at([k for k in self.positions if k.startswith(word.surface)])
+            else:
+                found = self._at(word.keys)
+            self._words[id(word)] = found
+        return found
+
+    def _present(self, keys) -> list[str]:
+        positions = self.positions
+        if len(keys) > len(positions) and isinstance(keys, (set, frozenset)):
+            return list(keys.intersection(positions))  # walks the doc's keys, in C
+        return [k for k in keys if k in positions]
+
+    def _at(self, keys) -> list[int]:
+        keys = self._present(keys)
+        if not keys:
+            return []
+        if len(keys) == 1:
+            return self.positions[keys[0]]
+        return sorted({i for k in keys for i in self.positions[k]})
+
+
 class PhraseSet:
     """Many phrases, each with a payload, matched against a doc's token keys.
 
-    Plain phrases (no gap, no "*" word) live in a trie walked token by token;
-    the others are indexed by their first word and tried one by one, only in a
-    window holding one of their anchors (their longest plain word, likely their
-    rarest) when they have one.
+    Plain phrases (no gap, no "*" word) live in a trie walked from the tokens
+    that one of them starts with. The others (gapped) are tried one by one,
+    only in a window holding their anchor (of their plain words, the one
+    fewest gapped phrases of the set share) and every other plain word, and
+    there only from the tokens their first word may be.
     """
 
     def __init__(self) -> None:
         self._trie = _Node()
-        self._by_key: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}
-        self._prefixed: dict[str, list[tuple[Phrase, object, frozenset[str] | None]]] = {}  # stem's first 2 letters
-        self._memo: dict[tuple[str, str], list] = {}
+        self.first_keys: set[str] = set()  # every surface or lemma a plain phrase may begin with
+        # Gapped phrases, each with the keys of its plain words (one must stand
+        # in the window for every word, or the phrase cannot match there).
+        self._gapped: list[tuple[Phrase, object, tuple[frozenset[str], ...]]] = []
+        self._by_anchor: dict[str, list[int]] | None = None  # anchor key -> indices into _gapped
+        self._anchor_keys: frozenset[str] = frozenset()
+        self._unanchored: list[int] = []  # gapped phrases without a plain word: always tried
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
         if not phrase:
             return
-        self._memo.clear()
         if all(w is not None and not w.prefix for w in phrase):
             nodes = [self._trie]
             for word in phrase:
@@ -139,117 +230,132 @@ class PhraseSet:
                 nodes = step
             for node in nodes:
                 node.ends.append((phrase, payload))
+            self.first_keys.update(phrase[0].keys)  # type: ignore[union-attr]
             return
         plain = [w for w in phrase if w is not None and not w.prefix]
-        anchors = None
-        if plain:
-            anchor = max(plain, key=lambda w: len(w.surface))
-            anchors = frozenset({anchor.surface, anchor.lemma} - {"\x00"})
-        entry = (phrase, payload, anchors)
-        first = phrase[0]
-        assert first is not None
-        if first.prefix:
-            self._prefixed.setdefault(first.surface[:2], []).append(entry)
-            return
-        for key in {first.surface, first.lemma} - {"\x00"}:
-            self._by_key.setdefault(key, []).append(entry)
+        self._gapped.append((phrase, payload, tuple(dict.fromkeys(w.keys for w in plain))))
+        self._by_anchor = None  # chosen again, over every gapped phrase, on the next match
 
-    def _trie_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> dict[int, tuple[int, object]]:
-        """The plain phrases that match from token i: id(phrase) -> (end, payload)."""
-        out: dict[int, tuple[int, object]] = {}
+    @property
+    def anchor_keys(self) -> frozenset[str]:
+        """The keys of the gapped phrases' anchors."""
+        if self._by_anchor is None:
+            self._choose_anchors()
+        return self._anchor_keys
+
+    def _choose_anchors(self) -> None:
+        # A word many phrases share ("military" in "supply ... military aid",
+        # "military ... exercise", ...) would wake them all in every sentence
+        # that has it; the rarest word of each phrase wakes few.
+        shared: dict[frozenset[str], int] = {}
+        for _, _, words in self._gapped:
+            for keys in words:
+                shared[keys] = shared.get(keys, 0) + 1
+        self._by_anchor, self._unanchored = {}, []
+        for index, (_, _, words) in enumerate(self._gapped):
+            if not words:
+                self._unanchored.append(index)
+                continue
+            # Short words ("be", "a", ",") are common in any text, whatever the lexicon.
+            anchor = min(words, key=lambda keys: (_short(keys), shared[keys]))
+            for key in sorted(anchor):
+                self._by_anchor.setdefault(key, []).append(index)
+        self._anchor_keys = frozenset(self._by_anchor)
+
+    def _trie_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
+        """(end, payload) of the plain phrases that match from token i, each phrase once."""
+        out: list[tuple[int, object]] = []
+        seen: set[int] | None = None  # a phrase may end at several nodes (its words' surface or lemma)
         nodes = [self._trie]
         j = i
-        while nodes and j < limit:
+        while j < limit:
             s, lem = surface[j], lemma[j]
             step = []
             for node in nodes:
-                child = node.any.get(s)
-                if child is not None:
-                    step.append(child)
-                if lem != s:
-                    child = node.any.get(lem)
+                children = node.any
+                if children:
+                    child = children.get(s)
                     if child is not None:
                         step.append(child)
-                child = node.surface.get(s)
-                if child is not None:
-                    step.append(child)
+                    if lem != s:
+                        child = children.get(lem)
+                        if child is not None:
+                            step.append(child)
+                if node.surface:
+                    child = node.surface.get(s)
+                    if child is not None:
+                        step.append(child)
+            if not step:
+                break
             j += 1
             for node in step:
                 for phrase, payload in node.ends:
-                    out.setdefault(id(phrase), (j, payload))
+                    if seen is None:
+                        seen = set()
+                    if id(phrase) not in seen:
+                        seen.add(id(phrase))
+                        out.append((j, payload))
             nodes = step
         return out
 
-    def _candidates(self, surface: str, lemma: str) -> list:
-        """The gapped or prefixed entries whose first word a token (folded surface,
-        lemma) may be; memoised, since the same words recur in every sentence."""
-        key = (surface, lemma)
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        candidates = self._by_key.get(surface, [])
-        if lemma != surface:
-            more = self._by_key.get(lemma)
-            if more:
-                candidates = candidates + more
-        if self._prefixed:
-            for prefix in {surface[:2], lemma[:2], surface[:1], lemma[:1]}:
-                for entry in self._prefixed.get(prefix, ()):
-                    if entry[0][0].matches(surface, lemma):
-                        candidates = candidates + [entry]
-        if len(self._memo) >= _MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = candidates
-        return candidates
-
-    def matches_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
+    def matches_at(self, keys: TokenKeys, i: int, limit: int) -> list[tuple[int, object]]:
         """Every (end, payload) of a phrase that matches starting at token i."""
-        out = list(self._trie_at(surface, lemma, i, limit).values())
-        seen: set[int] = set()
-        for phrase, payload, _ in self._candidates(surface[i], lemma[i]):
-            if id(phrase) in seen:
-                continue
-            seen.add(id(phrase))
+        surface, lemma = keys.surface, keys.lemma
+        out = self._trie_at(surface, lemma, i, limit)
+        for phrase, payload, _ in self._gapped:
             end = match_at(phrase, surface, lemma, i, limit)
             if end is not None:
                 out.append((end, payload))
         return out
 
-    def spans(self, surface: list[str], lemma: list[str], start: int, end: int,
-              present: set[str] | None = None) -> list[tuple[int, int, object]]:
-        """Every match (start, end, payload) within [start, end).
-
-        `present` may give the keys of a window holding [start, end) (a
-        sentence), which saves computing them per call."""
+    def spans(self, keys: TokenKeys, start: int, end: int) -> list[tuple[int, int, object]]:
+        """Every match (start, end, payload) within [start, end), in order of
+        start, end and payload."""
         out = []
-        trie = self._trie
-        generic = bool(self._by_key or self._prefixed)
-        by_key, prefixed = self._by_key, bool(self._prefixed)
-        for i in range(start, end):
-            s, lem = surface[i], lemma[i]
-            if s in trie.any or lem in trie.any or s in trie.surface:
-                out += [(i, stop, payload) for stop, payload in self._trie_at(surface, lemma, i, end).values()]
-            if not generic or not (prefixed or s in by_key or lem in by_key):
-                continue
-            candidates = self._candidates(s, lem)
-            if not candidates:
-                continue
-            seen: set[int] = set()
-            for phrase, payload, anchors in candidates:
-                if id(phrase) in seen:
-                    continue
-                seen.add(id(phrase))
-                if anchors is not None:
-                    if present is None:
-                        present = set(surface[start:end]) | set(lemma[start:end])
-                    if anchors.isdisjoint(present):
-                        continue
-                stop = match_at(phrase, surface, lemma, i, end)
-                if stop is not None:
-                    out.append((i, stop, payload))
+        surface, lemma = keys.surface, keys.lemma
+        starts = keys.starts(self)
+        lo = bisect_left(starts, start)
+        hi = bisect_left(starts, end, lo)
+        if lo < hi:
+            for i in starts[lo:hi]:
+                out += [(i, stop, payload) for stop, payload in self._trie_at(surface, lemma, i, end)]
+        if self._gapped:
+            out += self._gapped_spans(keys, start, end)
         # Matches come in trie and lexicon order, but a tie must not depend on
         # it: sort so that every tie is broken the same way in every run.
-        return sorted(out, key=lambda m: (m[0], m[1], payload_order(m[2])))
+        if len(out) > 1:
+            out.sort(key=lambda m: (m[0], m[1], payload_order(m[2])))
+        return out
+
+    def _gapped_spans(self, keys: TokenKeys, start: int, end: int) -> list[tuple[int, int, object]]:
+        """Matches of the gapped phrases whose anchor stands in [start, end)."""
+        where, found = keys.anchors(self)  # chooses the anchors if the set changed
+        chosen = set(self._unanchored)
+        k = bisect_left(where, start)
+        by_anchor = self._by_anchor
+        assert by_anchor is not None
+        while k < len(where) and where[k] < end:
+            chosen.update(by_anchor[found[k]])
+            k += 1
+        out = []
+        surface, lemma = keys.surface, keys.lemma
+        present: set[str] | None = None  # the keys of the window
+        for index in chosen:
+            phrase, payload, words = self._gapped[index]
+            if len(words) > 1:
+                if present is None:
+                    present = set(surface[start:end])
+                    present.update(lemma[start:end])
+                if any(map(present.isdisjoint, words)):
+                    continue
+            at = keys.at(phrase[0])  # type: ignore[arg-type]
+            k = bisect_left(at, start)
+            while k < len(at) and at[k] < end:
+                stop = match_at(phrase, surface, lemma, at[k], end)
+                if stop is not None:
+                    out.append((at[k], stop, payload))
+                k += 1
+        return out
 
 
 _ORDERS: dict[int, tuple[tuple, object]] = {}  # id(payload) -> (key, payload kept alive)

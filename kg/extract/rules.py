@@ -6,6 +6,7 @@ function over token spans and says in a comment why it exists.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.attrs import IS_PUNCT, IS_STOP
@@ -13,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
 from ..ontology import Ontology
-from .patterns import PhraseSet, compile_phrase, payload_order
+from .patterns import PhraseSet, TokenKeys, compile_phrase, payload_order
 from ..lexicon import Lexicon, Trigger
 
 # Relations in which a person acts only on behalf of the state: "Lukashenko
@@ -73,7 +74,7 @@ class DocState:
 
     person_state: dict[str, Entity] = field(default_factory=dict)  # person id -> state
     last_subject: list[Arg] = field(default_factory=list)
-    recent_states: list[Entity] = field(default_factory=list)
+    recent_states: dict[str, Entity] = field(default_factory=dict)  # id -> state, least recent first
     state_counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -110,12 +111,12 @@ class CompiledLexicon:
                 ps.add(compile_phrase(lang, tuple(p.split())), p)
             self.preps[id(trig)] = ps
 
-    def cue_spans(self, kind: str, surface: list[str], lemma: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    def cue_spans(self, kind: str, keys: TokenKeys, start: int, end: int) -> list[tuple[int, int]]:
         """(start, end) of every cue of one kind within [start, end)."""
         ps = self.cues.get(kind)
         if ps is None or start >= end:
             return []
-        return [(s, e) for s, e, _ in ps.spans(surface, lemma, start, end)]
+        return [(s, e) for s, e, _ in ps.spans(keys, start, end)]
 
 
 class SentenceRules:
@@ -123,10 +124,12 @@ class SentenceRules:
 
     def __init__(self, ontology: Ontology, lexicon: CompiledLexicon, doc: Doc,
                  surface: list[str], lemma: list[str], doc_date: str | None, parsed: bool,
-                 text: list[str] | None = None) -> None:
+                 text: list[str] | None = None, offsets: list[int] | None = None,
+                 raw: str | None = None) -> None:
         self.ont = ontology
         self.lex = lexicon
         self.doc = doc
+        self.keys = TokenKeys(surface, lemma)
         self.surface = surface
         self.lemma = lemma
         self.date = doc_date
@@ -136,40 +139,89 @@ class SentenceRules:
         self._bounds = (0, 0)
         self._index: dict[str, list[tuple[int, int]]] = {}
         self.text = text if text is not None else [t.text for t in doc]
-        flags = doc.to_array([IS_PUNCT, IS_STOP]).tolist() if len(doc) else []
-        self.punct = [bool(p) for p, _ in flags]  # token columns: no Token objects in the rules
-        self.stop = [bool(st) for _, st in flags]
-        self.present: set[str] = set()  # the folded surfaces and lemmas of the current sentence
+        # spaCy keeps the text as it is, so token offsets index it.
+        self._raw = raw if raw is not None else doc.text
+        self._offsets = offsets if offsets is not None else [t.idx for t in doc]
+        flags = doc.to_array([IS_PUNCT, IS_STOP]).astype(bool) if len(doc) else None
+        self.punct = flags[:, 0].tolist() if flags is not None else []  # token columns: no Token objects in the rules
+        self.stop = flags[:, 1].tolist() if flags is not None else []
         self._sentence_args: list[Arg] = []  # every mention of the current sentence
         self._clause_punct: list[int] = []
+        self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
+        self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
+        self._titles: list[tuple[int, int, object]] | None = None  # role titles of the current sentence
+        self._entities: dict[str, Entity | None] = {}
+        self._fits: dict[tuple[int, str, str], Entity | None] = {}  # (id(arg), relation, side) -> entity
 
     # ---------------------------------------------------------------- helpers
     def index(self, sent: Span) -> None:
         """Find every cue of the sentence once; the rules then only filter."""
         self._bounds = (sent.start, sent.end)
-        self._index = {}
-        self.present = set(self.surface[sent.start:sent.end]) | set(self.lemma[sent.start:sent.end])
-        self._clause_punct = [k for k in range(sent.start, sent.end) if self.text[k] in _CLAUSE_PUNCT]
-        for s, e, kind in self.lex.all_cues.spans(self.surface, self.lemma, sent.start, sent.end, self.present):
-            self._index.setdefault(str(kind), []).append((s, e))
+        self._index = index = {}
+        self._single = single = {}
+        self._breaks = None
+        self._titles = None
+        text = self.text
+        self._clause_punct = [k for k in range(sent.start, sent.end) if text[k] in _CLAUSE_PUNCT]
+        for s, e, kind in self.lex.all_cues.spans(self.keys, sent.start, sent.end):
+            kind = str(kind)
+            spans = index.get(kind)
+            if spans is None:
+                index[kind] = [(s, e)]
+            else:
+                spans.append((s, e))
+            if e == s + 1:
+                # A window of one token holds only the one-token cues on it, which
+                # the coordination test asks about for every token between names.
+                kinds = single.get(s)
+                if kinds is None:
+                    single[s] = {kind}
+                else:
+                    kinds.add(kind)
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as `doc[start:end].text` (without a Span)."""
+        if start >= end:
+            return ""
+        return self._raw[self._offsets[start]:self._offsets[end - 1] + len(self.text[end - 1])]
+
+    def title_spans(self) -> list[tuple[int, int, object]]:
+        """Every role title of the current sentence (start, end, relation); read
+        twice, for unknown people and for appositions."""
+        if self._titles is None:
+            lo, hi = self._bounds
+            self._titles = self.lex.titles.spans(self.keys, lo, hi)
+        return self._titles
 
     def _cues(self, kind: str, start: int, end: int) -> list[tuple[int, int]]:
         start = max(start, 0)
         lo, hi = self._bounds
         if lo <= start and end <= hi:
-            return [(s, e) for s, e in self._index.get(kind, ()) if start <= s and e <= end]
-        return self.lex.cue_spans(kind, self.surface, self.lemma, start, end)
+            spans = self._index.get(kind)
+            if spans is None:
+                return []
+            return [(s, e) for s, e in spans if start <= s and e <= end]
+        return self.lex.cue_spans(kind, self.keys, start, end)
 
     def _has_cue(self, kind: str, start: int, end: int) -> bool:
         start = max(start, 0)
         lo, hi = self._bounds
         if lo <= start and end <= hi:
-            return any(start <= s and e <= end for s, e in self._index.get(kind, ()))
-        return bool(self.lex.cue_spans(kind, self.surface, self.lemma, start, end))
+            spans = self._index.get(kind)
+            if spans is not None:
+                for s, e in spans:
+                    if start <= s and e <= end:
+                        return True
+            return False
+        return bool(self.lex.cue_spans(kind, self.keys, start, end))
 
     def _entity(self, ident: str) -> Entity | None:
+        # Memoised per document: building an Entity sorts the individual's aliases.
+        if ident in self._entities:
+            return self._entities[ident]
         ind = self.ont.individuals.get(ident)
-        return ind.entity() if ind else None
+        found = self._entities[ident] = ind.entity() if ind else None
+        return found
 
     def _state_of_person(self, person: Entity) -> Entity | None:
         known = self.state.person_state.get(person.id)
@@ -188,6 +240,15 @@ class SentenceRules:
         A capital used as an actor is its state ("Minsk accused Kyiv"); a leader
         doing what only states do is the state ("Lukashenko deployed troops").
         """
+        # Every trigger of a sentence asks again about the same arguments; the
+        # answer holds for the sentence (the people's states are known by then).
+        key = (id(arg), relation, side)
+        if key in self._fits:
+            return self._fits[key]
+        found = self._fits[key] = self._fit_slot(arg, relation, side)
+        return found
+
+    def _fit_slot(self, arg: Arg, relation: str, side: str) -> Entity | None:
         rel = self.ont.relations[relation]
         allowed = rel.domain if side == "subject" else rel.range
         if arg.entity.type in NON_PARTY_TYPES:
@@ -243,24 +304,35 @@ class SentenceRules:
     def _is_joiner(self, k: int) -> bool:
         """Tokens that may stand between coordinated names; a relative pronoun,
         a clause break or a verb of saying ends the coordination."""
-        if self._has_cue("coordinators", k, k + 1):
-            return True
-        if any(self._has_cue(kind, k, k + 1) for kind in ("relatives", "clause_breaks", "complementizers",
-                                                          "speech", "speech_after")):
-            return False
-        return (self.text[k] in {",", "(", ")", "«", "»", '"'} or self.stop[k] or k in self.title_tokens
-                or self._has_cue("coordinators", k, k + 1))
+        lo, hi = self._bounds
+        if lo <= k < hi:
+            kinds = self._single.get(k)
+            if kinds is not None:
+                if "coordinators" in kinds:
+                    return True
+                if not kinds.isdisjoint(_NOT_JOINERS):
+                    return False
+        else:
+            if self._has_cue("coordinators", k, k + 1):
+                return True
+            if any(self._has_cue(kind, k, k + 1) for kind in _NOT_JOINERS):
+                return False
+        return self.text[k] in _JOINER_PUNCT or self.stop[k] or k in self.title_tokens
 
     # ---------------------------------------------------------------- clauses
     def clause(self, sent: Span, start: int, end: int) -> tuple[int, int]:
         """The token bounds of the clause around [start, end)."""
-        breaks = set()
-        for kind in ("clause_breaks", "complementizers", "relatives"):
-            for s, _ in self._cues(kind, sent.start, sent.end):
-                breaks.add(s)
-        breaks.update(self._clause_punct)
-        left = max([b for b in breaks if b < start] + [sent.start])
-        right = min([b for b in breaks if b >= end] + [sent.end])
+        breaks = self._breaks
+        if breaks is None:
+            found = set(self._clause_punct)
+            for kind in ("clause_breaks", "complementizers", "relatives"):
+                for s, _ in self._cues(kind, sent.start, sent.end):
+                    found.add(s)
+            breaks = self._breaks = sorted(found)
+        at = bisect_left(breaks, start)
+        left = max(breaks[at - 1], sent.start) if at else sent.start
+        at = bisect_left(breaks, end, at)
+        right = min(breaks[at], sent.end) if at < len(breaks) else sent.end
         if left <= sent.start + 1 and self._has_cue("clause_breaks", left, left + 1):
             # A fronted subordinate clause ("Meskipun tidak mengirim ..., Lukashenko ...",
             # "Although ..., Minsk ...") ends at its first comma.
@@ -282,13 +354,13 @@ class SentenceRules:
         """
         out: list[Found] = []
         absorbed: set[int] = set()
-        for ts, te, relation in _longest(self.lex.titles.spans(self.surface, self.lemma, sent.start, sent.end, self.present)):
+        for ts, te, relation in _longest(self.title_spans()):
             after = [a for a in args if te <= a.start < te + 7]
             before = [a for a in args if ts - 4 < a.end <= ts]
             person_after = next((a for a in after if a.entity.type == "Person"), None)
             rel = str(relation)
             # "head of a department of X" is an official of X, not its leader.
-            if rel == "leaderOf" and self.lex.bodies.spans(self.surface, self.lemma, te, min(te + 3, sent.end), self.present):
+            if rel == "leaderOf" and self.lex.bodies.spans(self.keys, te, min(te + 3, sent.end)):
                 rel = "officialOf"
             if person_after is not None:
                 subject = person_after
@@ -313,7 +385,7 @@ class SentenceRules:
                 if not self.ont.fits(rel, subj_type, obj_type):
                     continue
                 out.append(Found(subject.entity, rel, target, confidence=0.8,
-                                 trigger=self.doc[ts:te].text, rule="title-apposition"))
+                                 trigger=self.span_text(ts, te), rule="title-apposition"))
                 absorbed.add(mod.start)
                 self.title_tokens.update(range(min(ts, mod.start), max(te, mod.end)))
                 if target.type == "Country" and subject.entity.type == "Person":
@@ -332,7 +404,7 @@ class SentenceRules:
                     and self._cues("possessive", owner.end, owner.end + 1) and place.start == owner.end + 1
                     and self.ont.fits("locatedIn", place.entity.type, owner.entity.type)):
                 out.append(Found(place.entity, "locatedIn", owner.entity, confidence=0.7,
-                                 trigger=self.doc[owner.start:place.end].text, rule="possessive-place"))
+                                 trigger=self.span_text(owner.start, place.end), rule="possessive-place"))
         for first, second in zip(ordered, ordered[1:]):
             if first.entity.type not in ("Region", "City", "MilitarySite") or first.kind not in ("name", "capital"):
                 continue
@@ -349,13 +421,13 @@ class SentenceRules:
             if known and second.entity.id not in known and second.entity.type == "Country":
                 continue  # the ontology places it elsewhere: a coincidence of word order
             out.append(Found(first.entity, "locatedIn", second.entity, confidence=0.75,
-                             trigger=self.doc[first.start:second.end].text, rule="place-apposition"))
+                             trigger=self.span_text(first.start, second.end), rule="place-apposition"))
         return out
 
     # ---------------------------------------------------------------- triggers
     def triggers(self, sent: Span) -> list[tuple[int, int, Trigger]]:
         """Trigger matches, longest first, without overlaps."""
-        return _longest(self.lex.triggers.spans(self.surface, self.lemma, sent.start, sent.end, self.present))
+        return _longest(self.lex.triggers.spans(self.keys, sent.start, sent.end))
 
     def subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
                  trig: Trigger, prev_subject: list[Arg] | None) -> tuple[list[Arg], str]:
@@ -546,7 +618,7 @@ class SentenceRules:
 
     def _prep_spans(self, trig: Trigger, start: int, end: int) -> list[tuple[int, int]]:
         ps = self.lex.preps[id(trig)]
-        return [(s, e) for s, e, _ in ps.spans(self.surface, self.lemma, start, end, self.present)]
+        return [(s, e) for s, e, _ in ps.spans(self.keys, start, end)]
 
     # ---------------------------------------------------------------- qualifiers
     def polarity(self, left: int, ts: int, te: int, right: int) -> str:
@@ -609,17 +681,22 @@ class SentenceRules:
     # ---------------------------------------------------------------- sentence
     def sentence(self, sent: Span, args: list[Arg]) -> list[Found]:
         """Every relation of one sentence."""
+        if len(args) + len(self.state.last_subject) < 2:
+            # A relation needs two parties, from the sentence's mentions or, for a
+            # pronoun, the last subject; with fewer no rule can fire (or change state).
+            return []
         found: list[Found] = []
         self._sentence_args = args
         roles, absorbed = self.roles(sent, args)
         found += roles
         found += self.located(sent, args)
+        self._fits = {}  # after the roles, which may tie a person to a state
         free = [a for a in args if a.start not in absorbed]
         instruments = [a.entity.label for a in args if a.entity.type == "WeaponSystem"]
         prev_subject: list[Arg] | None = None
-        spans = [(a.start, a.end) for a in args]
+        named = {k for a in args for k in range(a.start, a.end)}  # the tokens of the mentions
         for ts, te, trig in self.triggers(sent):
-            if any(s <= ts < e or s <= te - 1 < e for s, e in spans):
+            if ts in named or te - 1 in named:
                 continue  # a word of a name ("Collective Security Treaty Organisation"); gaps may hold names
             left, right = self.clause(sent, ts, te)
             subjects, how = self.subjects(sent, free, ts, te, left, right, trig, prev_subject)
@@ -658,13 +735,13 @@ class SentenceRules:
                 if s_arg.entity.type == "Person" and s_ent.type != "Person":
                     agent = s_arg.entity.label
                 elif s_arg.kind in ("metonym", "capital", "demonym") and not agent:
-                    agent = self.doc[s_arg.start:s_arg.end].text
+                    agent = self.span_text(s_arg.start, s_arg.end)
                 found.append(Found(
                     s_ent, relation, o_ent, polarity=polarity, modality=mood,
                     attributed_to=speaker if speaker and speaker.id != s_ent.id else None,
                     agent=agent, instrument=instruments[0] if instruments else None,
                     confidence=round(max(0.05, min(confidence, 0.99)), 2),
-                    trigger=self.doc[ts:te].text, rule=f"trigger:{how}"))
+                    trigger=self.span_text(ts, te), rule=f"trigger:{how}"))
             if subjects and how in ("left", "parser"):
                 self.state.last_subject = subjects
         self.title_tokens = set()
@@ -677,29 +754,35 @@ class SentenceRules:
             ent = a.state if a.kind == "capital" and a.state else a.entity
             if ent.type == "Country" and a.kind != "both":
                 self.state.state_counts[ent.id] = self.state.state_counts.get(ent.id, 0) + 1
-                if ent in self.state.recent_states:
-                    self.state.recent_states.remove(ent)
-                self.state.recent_states.append(ent)
+                self.state.recent_states.pop(ent.id, None)
+                self.state.recent_states[ent.id] = ent
 
     def salient_pair(self) -> list[Entity]:
         """The two states most named so far in the document."""
-        recency = {e.id: i for i, e in enumerate(self.state.recent_states)}
-        ranked = sorted(self.state.recent_states,
+        recency = {ident: i for i, ident in enumerate(self.state.recent_states)}
+        ranked = sorted(self.state.recent_states.values(),
                         key=lambda e: (self.state.state_counts.get(e.id, 0), recency[e.id]), reverse=True)
         return ranked[:2]
 
 
 _CLAUSE_PUNCT = frozenset({";", ":", "—"})
+_JOINER_PUNCT = frozenset({",", "(", ")", "«", "»", '"'})
+# A relative pronoun, a clause break or a verb of saying ends a coordination.
+_NOT_JOINERS = frozenset({"relatives", "clause_breaks", "complementizers", "speech", "speech_after"})
 
 
 def _longest(spans: list) -> list:
     """Longest matches first, dropping any that overlap a longer one; in text order."""
+    if len(spans) < 2:
+        return list(spans)
     spans = sorted(spans, key=lambda m: (-(m[1] - m[0]), m[0], payload_order(m[2])))
     taken: set[int] = set()
     out = []
-    for s, e, payload in spans:
-        if any(k in taken for k in range(s, e)):
+    for m in spans:
+        cover = range(m[0], m[1])
+        if not taken.isdisjoint(cover):
             continue
-        taken.update(range(s, e))
-        out.append((s, e, payload))
-    return sorted(out, key=lambda m: m[0])
+        taken.update(cover)
+        out.append(m)
+    out.sort(key=lambda m: m[0])
+    return out
