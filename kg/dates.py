@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is there
+
 from kg.errors import DataFileError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "ontology" / "boilerplate"
@@ -48,7 +50,7 @@ class DateNames:
 def load_date_names(path: Path = MONTHS_FILE) -> dict[str, DateNames]:
     """Read a months file (see ontology/boilerplate/README.md), once per path."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except OSError as exc:
         raise DataFileError(str(path), f"cannot read: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

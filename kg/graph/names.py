@@ -142,7 +142,7 @@ def compose_yaml(text: str, path: str) -> yaml.Node | None:
     """The YAML node tree of a data file (nodes keep their line numbers for error
     messages); raises DataFileError naming the file and line of a syntax error."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C parser if there
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
