@@ -300,7 +300,8 @@ class _Reader:
         return outcomes
 
     def prepare(self) -> None:
-        """Load the extractor of every selected language now (before forking workers)."""
+        """Load the extractor of every selected language now (before forking workers,
+        which then share it)."""
         extractor = self._extractor()
         for lang in sorted(self.languages & set(extractor.languages())):
             extractor.prepare(lang)
@@ -369,9 +370,11 @@ class _Batches:
         if self.pool is None:
             import multiprocessing
 
-            # Load every language's pipeline, gazetteer and lexicon once, here: the
-            # workers are forked with them instead of each loading its own.
-            self.reader.prepare()
+            # The workers are forked with this process's reader and whatever it has
+            # loaded (a caller that knows the corpus's languages can `prepare` them
+            # first, as bench/parallel.py does); the others each worker loads when
+            # it meets them. Loading every language here would cost a corpus in one
+            # language the French model's seconds for nothing.
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _init_worker, (self.reader,))
             self.first_async = self.pool.apply_async(_process_in_worker, (self.first,))
         return self.pool.apply_async(_process_in_worker, (files,)).get
