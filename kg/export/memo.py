@@ -55,7 +55,7 @@ class RenderMemo:
         self.old: dict[str, object] = self._load(path) if path is not None and reuse else {}
         self.new: dict[str, object] = {}
         self.hits = self.misses = 0
-        self._keys: tuple[int, list[str]] | None = None
+        self._keys: tuple[KnowledgeGraph, list[str]] | None = None
 
     @staticmethod
     def _load(path: Path) -> dict[str, object]:
@@ -72,7 +72,7 @@ class RenderMemo:
 
     def edge_keys(self, graph: KnowledgeGraph) -> list[str]:
         """The content key of every edge of `graph`, in edge order (computed once)."""
-        if self._keys is None or self._keys[0] != id(graph):
+        if self._keys is None or self._keys[0] is not graph:
             sha = {a.doc_id: a.sha256 for a in graph.articles}
             keys = []
             for edge in graph.edges:
@@ -83,7 +83,7 @@ class RenderMemo:
                                  f"\x1f{by.id if by else ''}\x1f{by.label if by else ''}\x1f{a.agent or ''}"
                                  f"\x1f{a.instrument or ''}\x1f{a.rule}\x1f{a.trigger}\x1f{a.confidence!r}")
                 keys.append(hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest())
-            self._keys = (id(graph), keys)
+            self._keys = (graph, keys)
         return self._keys[1]
 
     def piece(self, kind: str, key: str, render: Callable[[], T]) -> T:
