@@ -111,8 +111,13 @@ class ExtractionCache:
         self.packed: dict[str, bytes] = {}
         self.packed_seen: dict[str, bytes] = {}
 
+    @staticmethod
+    def _key(doc_id: str, sha256: str, lang: str) -> str:
+        """What identifies an article version: its id, content hash and language."""
+        return f"{doc_id}\x00{sha256}\x00{lang}"
+
     def _path(self, doc_id: str, sha256: str, lang: str) -> Path:
-        key = hashlib.sha256(f"{doc_id}\x00{sha256}\x00{lang}".encode()).hexdigest()
+        key = hashlib.sha256(self._key(doc_id, sha256, lang).encode()).hexdigest()
         return self.dir / key[:2] / f"{key}.json"
 
     def get(self, article: Article) -> ExtractionResult | None:
@@ -122,7 +127,7 @@ class ExtractionCache:
 
     def lookup(self, doc_id: str, sha256: str, lang: str) -> ExtractionResult | None:
         """The cached result of the article with this id, content hash and language, or None."""
-        key = f"{doc_id}\x00{sha256}\x00{lang}"
+        key = self._key(doc_id, sha256, lang)
         packed = self.packed.get(key)
         try:
             if packed is not None:
@@ -145,12 +150,12 @@ class ExtractionCache:
         path.parent.mkdir(exist_ok=True)
         data = pack_data(result)
         _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        self.packed_seen[f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"] = marshal.dumps(data)
+        self.packed_seen[self._key(art.doc_id, art.sha256, art.lang)] = marshal.dumps(data)
 
     def seen(self, result: ExtractionResult) -> None:
         """Count a result in the corpus's packed entries (one stored in another process)."""
         art = result.article
-        key = f"{art.doc_id}\x00{art.sha256}\x00{art.lang}"
+        key = self._key(art.doc_id, art.sha256, art.lang)
         if key not in self.packed_seen:
             self.packed_seen[key] = self.packed.get(key) or marshal.dumps(pack_data(result))
 

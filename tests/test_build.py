@@ -106,7 +106,9 @@ def test_corrupted_cache_entry_is_re_extracted(tmp_path):
 
 
 def test_render_memo_reuses_unchanged_edges_and_ignores_a_bad_memo(tmp_path):
+    from kg.export import REGISTRY
     from kg.export.memo import MEMO_FILE, RenderMemo
+    from kg.ontology import load_ontology
 
     out = tmp_path / "out"
     first = build(SEEDS, out)
@@ -114,6 +116,9 @@ def test_render_memo_reuses_unchanged_edges_and_ignores_a_bad_memo(tmp_path):
     exports = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.graphml", "graph.html")}
     memo = RenderMemo(memo_file)
     assert len(memo.old) == 3 * len(first.graph.edges)  # one piece per edge per format
+    rendered = {REGISTRY[f].filename: REGISTRY[f].render(first.graph, load_ontology(), memo)
+                for f in ("turtle", "graphml", "html")}
+    assert rendered == exports and (memo.hits, memo.misses) == (len(memo.old), 0)  # every piece reused
     build(SEEDS, out)
     assert {name: (out / name).read_bytes() for name in exports} == exports
     memo_file.write_bytes(b"\x00garbage{")
@@ -250,11 +255,12 @@ def test_rebuild_output_matches_a_full_build_byte_for_byte(tmp_path):
 def test_fast_rdf_writers_match_the_rdflib_terms(seed_build):
     """The Turtle and N-Triples writers skip rdflib; their bytes must be those of
     serialising `export_triples` sorted as rdflib orders terms."""
-    from kg.export.rdf import export_triples, ntriples, turtle
+    from kg.export import REGISTRY
+    from kg.export.rdf import export_triples
     from kg.ontology import load_ontology
 
     _, report = seed_build
     ontology = load_ontology()
     triples = export_triples(report.graph, ontology)
-    assert turtle(report.graph, ontology) == serialized_by_pyoxigraph(triples, "TURTLE")
-    assert ntriples(report.graph, ontology) == serialized_by_pyoxigraph(triples, "N_TRIPLES")
+    assert REGISTRY["turtle"].render(report.graph, ontology) == serialized_by_pyoxigraph(triples, "TURTLE")
+    assert REGISTRY["ntriples"].render(report.graph, ontology) == serialized_by_pyoxigraph(triples, "N_TRIPLES")

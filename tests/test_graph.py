@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from kg.export import REGISTRY
 from kg.export.graphml import to_networkx, write_graphml
-from kg.export.rdf import build_rdf, export_triples, turtle
+from kg.export.rdf import build_rdf, export_triples
 from kg.graph import merge
 from kg.model import Article, Assertion, Entity, Evidence, ExtractionResult
 from kg.ontology import load_ontology
@@ -98,7 +99,7 @@ def test_graphml_writer_writes_what_networkx_writes(items):
 def test_turtle_writer_writes_what_pyoxigraph_writes(items):
     """Hostile names and sentences: the writer's escapes and prefixed names are pyoxigraph's."""
     graph = merge(results(items))
-    assert turtle(graph, ONTOLOGY) == serialized_by_pyoxigraph(export_triples(graph, ONTOLOGY))
+    assert REGISTRY["turtle"].render(graph, ONTOLOGY) == serialized_by_pyoxigraph(export_triples(graph, ONTOLOGY))
 
 
 def test_negative_relations_are_never_direct_triples():

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.export.html import render_html
+from kg.export.html import graph_data, render_html, safe_json
+from kg.export.memo import RenderMemo
 from kg.graph import Edge, KnowledgeGraph
 from kg.model import Article, Assertion, Entity, Evidence
 
@@ -263,3 +264,16 @@ def test_search_draws_an_entity_outside_the_limit(browser, large):
     assert _count(page, "nodes") == 100
     assert errors == []
     page.close()
+
+
+def test_page_data_put_together_from_edge_pieces_is_the_whole_graph_data(tmp_path):
+    """The page's data is assembled from each edge's JSON (from the memo on a rebuild);
+    it must be exactly the JSON of the whole graph's data."""
+    graph = _large_graph(40, 120)
+    whole = safe_json(graph_data(graph)).encode("utf-8")
+    assert whole in render_html(graph)
+    memo = RenderMemo(tmp_path / "memo")
+    render_html(graph, memo=memo)
+    memo.save()
+    again = RenderMemo(tmp_path / "memo")
+    assert whole in render_html(graph, memo=again) and again.misses == 0 and again.hits == len(graph.edges)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterable
 
 from ..errors import ExportError
 from ..graph import KnowledgeGraph
@@ -43,6 +43,21 @@ def register(name: str, filename: str, description: str):
         REGISTRY[name] = Exporter(name, filename, func, description)
         return func
     return wrap
+
+
+def chunked(texts: Iterable[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """`texts` joined and encoded in chunks of about `size` characters: a large export
+    is written as it is made, never whole in memory."""
+    chunk: list[str] = []
+    length = 0
+    for text in texts:
+        chunk.append(text)
+        length += len(text)
+        if length >= size:
+            yield "".join(chunk).encode("utf-8")
+            chunk, length = [], 0
+    if chunk:
+        yield "".join(chunk).encode("utf-8")
 
 
 def _stage(path: Path, data: bytes | Iterable[bytes]) -> str:

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
+from ..errors import ExportError
 from ..graph import Edge, KnowledgeGraph
 from ..ontology import Ontology
-from ..errors import ExportError
-from . import register
+from . import chunked, register
 from .memo import RenderMemo, edge_pieces
 from .rdf import _digest
 
@@ -85,21 +85,16 @@ def graph_data(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
     return {**_frame(graph, node_limit, layout_budget_ms), "edges": [edge_data(edge) for edge in graph.edges]}
 
 
-def data_json(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT, layout_budget_ms: int = LAYOUT_BUDGET_MS,
-              memo: RenderMemo | None = None) -> str:
-    """`safe_json(graph_data(...))`, put together from each edge's JSON, so that an edge
-    the last build rendered is taken from the memo."""
-    return "".join(_data_parts(graph, node_limit, layout_budget_ms, memo))
-
-
 def _data_parts(graph: KnowledgeGraph, node_limit: int, layout_budget_ms: int,
                 memo: RenderMemo | None) -> Iterator[str]:
+    """`safe_json(graph_data(...))` in pieces, each edge's JSON one of them (from the
+    memo when the last build rendered it)."""
     edges = edge_pieces(memo, "html", graph, lambda edge: safe_json(edge_data(edge)))
     head, sep, tail = safe_json(_frame(graph, node_limit, layout_budget_ms)).partition('"edges":[]')
     assert sep, "the edges' place in the page data"
     yield head + '"edges":['
-    for start in range(0, len(edges), 1000):
-        yield ("," if start else "") + ",".join(edges[start:start + 1000])
+    for i, edge in enumerate(edges):
+        yield "," + edge if i else edge
     yield "]" + tail
 
 
@@ -111,17 +106,14 @@ def render_html(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT,
 
 def html_chunks(graph: KnowledgeGraph, *, node_limit: int = NODE_LIMIT, layout_budget_ms: int = LAYOUT_BUDGET_MS,
                 memo: RenderMemo | None = None) -> Iterator[bytes]:
-    """`render_html` in chunks (a large graph's page is never whole in memory)."""
+    """`render_html` in chunks (see `chunked`)."""
     template = resources.files("kg.export").joinpath("templates/graph.html").read_text(encoding="utf-8")
     js, css = _vis_assets()
     page = template.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
     # The data goes in last, so nothing in article text can be taken for a marker.
     before, marker, after = page.partition("/*KG_DATA*/")
     assert marker and "/*KG_DATA*/" not in after, "one place for the data in the template"
-    yield before.encode("utf-8")
-    for part in _data_parts(graph, node_limit, layout_budget_ms, memo):
-        yield part.encode("utf-8")
-    yield after.encode("utf-8")
+    return chunked([before, *_data_parts(graph, node_limit, layout_budget_ms, memo), after])
 
 
 @register("html", "graph.html", "self-contained interactive HTML view")

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV
 from ..graph import Edge, KnowledgeGraph
 from ..model import NEGATIVE, Assertion
 from ..ontology import ENT, KG, WD, Ontology
-from . import register
+from . import chunked, register
 from .memo import RenderMemo, edge_pieces
 
 DOC = Namespace("https://w3id.org/kg-rbu/doc/")
@@ -90,8 +90,8 @@ def export_triples(graph: KnowledgeGraph, ontology: Ontology) -> set:
 # The triples of the export are made without rdflib terms (the slow part): an
 # IRI is a str, a literal a (lexical form, language, datatype) tuple. The Turtle
 # and N-Triples writers sort them as rdflib terms would be sorted, by (subject,
-# predicate, object in N3), and pyoxigraph serialises them, so the bytes are
-# those of serialising `export_triples` sorted (tests/test_build.py checks it).
+# predicate, object in N3), and write them as pyoxigraph would, so the bytes are
+# those of pyoxigraph serialising `export_triples` sorted (tests check it).
 _RDF_TYPE, _LABEL, _PREF, _ALT = str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel)
 _XSD_INT, _XSD_DEC, _XSD_DATE, _XSD_URI = str(XSD.integer), str(XSD.decimal), str(XSD.date), str(XSD.anyURI)
 _XSD_STRING = str(XSD.string)
@@ -146,17 +146,12 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
     """The triples of the export grouped by subject IRI: {subject: (predicate, object)
     pairs without duplicates}, with IRIs as str and literals as (lexical form, language,
     datatype) tuples."""
-    out = node_triples(graph, ontology)
+    out: dict[str, set | list] = dict(node_triples(graph, ontology))
     for edge in graph.edges:
         direct, nodes = edge_triples(edge)
         if direct is not None:
             out.setdefault(direct[0], set()).add(direct[1:])
-        for node, pairs in nodes:
-            bucket = out.get(node)
-            if bucket is None:
-                out[node] = pairs
-            else:  # two assertions with one IRI: their triples are one set
-                out[node] = set(bucket) | set(pairs)
+        out.update(nodes)  # an edge's nodes are its own: their digests hold the edge's key
     return out
 
 
@@ -219,7 +214,8 @@ def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[st
     """The triples one merged edge adds: the direct (subject, relation, object) triple of
     a positive edge (None otherwise), and the nodes of the edge: its merged-relation
     node (a set of pairs), then one node per assertion (a list of pairs in export order,
-    by predicate IRI, which the Turtle writer relies on; a node may come twice)."""
+    by predicate IRI, which the Turtle writer relies on; two assertions with one IRI
+    make one node, a set of their pairs)."""
     s, o, p = _ent(edge.subject.id), _ent(edge.object.id), _kg(edge.relation)
     merged = str(REL) + _digest(*edge.key)
     head = {(_RDF_TYPE, _K["MergedRelation"]), (_RS, s), (_RP, p), (_RO, o), (_K["polarity"], _lit(edge.polarity)),
@@ -229,7 +225,7 @@ def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[st
         date = _plain_date(value)
         if date is not None:
             head.add((prop, date))
-    nodes: list[tuple[str, set | list]] = [(merged, head)]
+    nodes: dict[str, set | list] = {merged: head}
     supported_by, assertion_class, asr = _K["supportedBy"], _K["Assertion"], str(ASR)
     for a in edge.assertions:
         node = asr + _assertion_digest(a)
@@ -253,8 +249,8 @@ def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[st
                   (_K["sentenceIndex"], _integer(ev.sentence_index)))
         if a.trigger:
             pairs.append((_K["trigger"], _lit(_clean(a.trigger))))
-        nodes.append((node, pairs))
-    return ((s, p, o) if edge.polarity != NEGATIVE else None), nodes
+        nodes[node] = pairs if node not in nodes else set(nodes[node]) | set(pairs)
+    return ((s, p, o) if edge.polarity != NEGATIVE else None), list(nodes.items())
 
 
 def _quote_n3(text: str) -> str:
@@ -281,16 +277,21 @@ def _n3_key(term) -> str:
     return _quote_n3(text)
 
 
+def _ordered(pairs: set | list) -> list:
+    """One subject's (predicate, object) pairs in export order: by predicate, then object
+    in N3 (a list from `edge_triples` is in that order already)."""
+    if isinstance(pairs, list):
+        return pairs
+    if len({p for p, _ in pairs}) == len(pairs):  # one object per predicate: no N3 needed
+        return sorted(pairs, key=lambda po: po[0])
+    return sorted(pairs, key=lambda po: (po[0], _n3_key(po[1])))
+
+
 def sorted_triples(graph: KnowledgeGraph, ontology: Ontology) -> Iterator[tuple[str, str, object]]:
     """`plain_triples` in export order: by subject, predicate, then object in N3."""
     grouped = plain_triples(graph, ontology)
     for s in sorted(grouped):
-        pairs = grouped[s]
-        if len({p for p, _ in pairs}) == len(pairs):  # one object per predicate: no N3 needed
-            ordered = sorted(pairs, key=lambda po: po[0])
-        else:
-            ordered = sorted(pairs, key=lambda po: (po[0], _n3_key(po[1])))
-        for p, o in ordered:
+        for p, o in _ordered(grouped[s]):
             yield s, p, o
 
 
@@ -333,13 +334,10 @@ _NT_ESCAPES = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x
                              '"': '\\"', "\\": "\\\\"})
 
 
-def _ntriples_chunks(triples: Iterable[tuple[str, str, object]], size: int = 1 << 20) -> Iterator[bytes]:
-    """Plain triples as N-Triples, as pyoxigraph writes them, in chunks of about `size`
-    bytes (a str is already a valid IRI: `entity_iri` and the namespaces quote what
-    needs quoting). Chunks, so a large graph's text is never all in memory at once."""
+def _ntriples_lines(triples: Iterable[tuple[str, str, object]]) -> Iterator[str]:
+    """Plain triples as N-Triples lines, as pyoxigraph writes them (a str is already a
+    valid IRI: `entity_iri` and the namespaces quote what needs quoting)."""
     objects: dict = {}
-    lines: list[str] = []
-    length = 0
     for s, p, o in triples:
         obj = objects.get(o)
         if obj is None:
@@ -351,19 +349,12 @@ def _ntriples_chunks(triples: Iterable[tuple[str, str, object]], size: int = 1 <
                 obj = f"{quoted}@{lang}" if lang else f"{quoted}^^<{datatype}>" if datatype else quoted
             if not isinstance(o, tuple) or o[2] or len(o[0]) < 24:  # the repeated ones
                 objects[o] = obj
-        line = f"<{s}> <{p}> {obj} .\n"
-        lines.append(line)
-        length += len(line)
-        if length >= size:
-            yield "".join(lines).encode("utf-8")
-            lines, length = [], 0
-    if lines:
-        yield "".join(lines).encode("utf-8")
+        yield f"<{s}> <{p}> {obj} .\n"
 
 
-def ntriples(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
-    """The N-Triples export: `sorted_triples`, as pyoxigraph writes them."""
-    return b"".join(_ntriples_chunks(sorted_triples(graph, ontology)))
+def ntriples(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> Iterator[bytes]:
+    """The N-Triples export: `sorted_triples`, as pyoxigraph writes them, in chunks."""
+    return chunked(_ntriples_lines(sorted_triples(graph, ontology)))
 
 
 class _TurtleTerms:
@@ -441,42 +432,27 @@ class _TurtleTerms:
         return got
 
     def block(self, subject: str, pairs: set | list) -> str:
-        """The Turtle of one subject: `pairs` sorted as `sorted_triples` orders them (a
-        list is taken to be sorted already, one object per predicate)."""
+        """The Turtle of one subject, its pairs in export order (`_ordered`)."""
         term, iri = self.term, self.iri
-        if isinstance(pairs, list):
-            lines = [f"{iri(p)} {term(o)}" for p, o in pairs]
-        elif len({p for p, _ in pairs}) == len(pairs):  # one object per predicate
-            lines = [f"{iri(p)} {term(o)}" for p, o in sorted(pairs, key=lambda po: po[0])]
-        else:
-            lines, last = [], None
-            for p, o in sorted(pairs, key=lambda po: (po[0], _n3_key(po[1]))):
-                if p == last:
-                    lines[-1] += f" , {term(o)}"
-                else:
-                    lines.append(f"{iri(p)} {term(o)}")
-                    last = p
+        lines, last = [], None
+        for p, o in _ordered(pairs):
+            if p == last:  # another object of the same predicate
+                lines[-1] += f" , {term(o)}"
+            else:
+                lines.append(f"{iri(p)} {term(o)}")
+                last = p
         return f"{iri(subject)} " + " ;\n\t".join(lines) + " .\n"
 
     def edge_blocks(self, edge: Edge) -> tuple[tuple[str, str], ...]:
         """The (node, Turtle) blocks of an edge's merged-relation and assertion nodes."""
-        nodes: dict[str, set | list] = {}
-        for node, pairs in edge_triples(edge)[1]:
-            nodes[node] = pairs if node not in nodes else set(nodes[node]) | set(pairs)
-        return tuple((node, self.block(node, pairs)) for node, pairs in nodes.items())
+        return tuple((node, self.block(node, pairs)) for node, pairs in edge_triples(edge)[1])
 
 
-def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
-    """The Turtle export: `plain_triples` sorted as `sorted_triples` orders them, one
-    block per subject, byte for byte what pyoxigraph writes for them, without handing
-    it every triple (several times faster). With a memo, an edge rendered by the last
-    build is not rendered again."""
-    return b"".join(turtle_chunks(graph, ontology, memo))
-
-
-def turtle_chunks(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None,
-                  size: int = 1 << 20) -> Iterator[bytes]:
-    """`turtle` in chunks of about `size` characters, encoded as they are joined."""
+def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> Iterator[bytes]:
+    """The Turtle export, in chunks: `plain_triples` sorted as `sorted_triples` orders
+    them, one block per subject, byte for byte what pyoxigraph writes for them, without
+    handing it every triple (several times faster). With a memo, an edge rendered by
+    the last build is not rendered again."""
     grouped = node_triples(graph, ontology)
     for edge in graph.edges:  # the direct triples belong to the subject's block
         if edge.polarity != NEGATIVE:
@@ -495,16 +471,8 @@ def turtle_chunks(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | 
     for pieces in edge_pieces(memo, "ttl", graph, terms.edge_blocks):
         blocks.extend(pieces)
     blocks.sort()
-    if not blocks:
-        return  # as pyoxigraph writes an empty graph: not even the prefixes
-    chunk, length = [terms.header], 0
-    for _, text in blocks:
-        chunk.append(text)
-        length += len(text)
-        if length >= size:
-            yield "".join(chunk).encode("utf-8")
-            chunk, length = [], 0
-    yield "".join(chunk).encode("utf-8")
+    if blocks:  # pyoxigraph writes an empty graph as nothing, not even the prefixes
+        yield from chunked([terms.header, *(text for _, text in blocks)])
 
 
 def _jsonld(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
@@ -512,6 +480,6 @@ def _jsonld(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None =
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
-register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(turtle_chunks)
+register("turtle", "graph.ttl", "RDF Turtle for SPARQL (entities, relations, evidence)")(turtle)
 register("ntriples", "graph.nt", "RDF N-Triples")(ntriples)
 register("jsonld", "graph.jsonld", "RDF JSON-LD")(_jsonld)
