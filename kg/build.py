@@ -39,6 +39,7 @@ from .graph import KnowledgeGraph, merge
 from .model import SUPPORTED_LANGUAGES, Article, ExtractionResult, Skipped
 from .ontology import DEFAULT_ONTOLOGY_DIR, Ontology, load_ontology
 from .records import CACHE_FORMAT, pack_data, unpack_data
+from .warm import _WARM
 
 CACHE_DIR = ".kg-cache"
 DEFAULT_FORMATS = ("turtle", "graphml", "html")
@@ -48,6 +49,13 @@ PACK_FORMAT = f"kg-pack/1 {CACHE_FORMAT}"  # {entry key: marshal bytes of its ca
 # again within the file system's timestamp resolution: its bytes are checked.
 RACY_NS = 2_000_000_000
 MAX_PENDING = 64  # articles of one batch of files extracted in one call, at most
+
+
+def warm_up(languages: tuple[str, ...], ontology_dir: Path = DEFAULT_ONTOLOGY_DIR) -> None:
+    """Keep state between builds from now on, and load these languages' extraction now."""
+    _WARM.enabled = True
+    reader = _Reader(load_ontology(ontology_dir), None, True, frozenset(languages))
+    reader.prepare()
 
 
 @dataclass
@@ -129,6 +137,11 @@ class ExtractionCache:
         """The cached result of the article with this id, content hash and language, or None."""
         key = self._key(doc_id, sha256, lang)
         packed = self.packed.get(key)
+        warm = _WARM.results.get(f"{self.dir.name}\x00{key}") if packed is not None else None
+        if warm is not None:
+            self.packed_seen[key] = packed
+            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = warm
+            return warm
         try:
             if packed is not None:
                 result = unpack_data(marshal.loads(packed))
@@ -141,6 +154,8 @@ class ExtractionCache:
         if (art.doc_id, art.sha256, art.lang) != (doc_id, sha256, lang):
             return None
         self.packed_seen[key] = packed
+        if _WARM.enabled:
+            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = result
         return result
 
     def put(self, result: ExtractionResult) -> None:
@@ -150,7 +165,10 @@ class ExtractionCache:
         path.parent.mkdir(exist_ok=True)
         data = pack_data(result)
         _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        self.packed_seen[self._key(art.doc_id, art.sha256, art.lang)] = marshal.dumps(data)
+        key = self._key(art.doc_id, art.sha256, art.lang)
+        self.packed_seen[key] = marshal.dumps(data)
+        if _WARM.enabled:
+            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = result
 
     def seen(self, result: ExtractionResult) -> None:
         """Count a result in the corpus's packed entries (one stored in another process)."""
@@ -158,6 +176,8 @@ class ExtractionCache:
         key = self._key(art.doc_id, art.sha256, art.lang)
         if key not in self.packed_seen:
             self.packed_seen[key] = self.packed.get(key) or marshal.dumps(pack_data(result))
+        if _WARM.enabled:
+            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = result
 
     def manifest_path(self, corpus: Path, languages: frozenset[str]) -> Path:
         """Where the manifest of this corpus root, read for these languages, is kept."""
@@ -168,10 +188,10 @@ class ExtractionCache:
         """The manifest of the last build of this corpus (empty if none or unreadable)."""
         path = self.manifest_path(corpus, languages)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = _WARM.read(path, lambda p: json.loads(p.read_text(encoding="utf-8")))
             if data.get("format") == MANIFEST_FORMAT and data.get("root") == str(corpus):
                 manifest = Manifest(int(data["scanned_ns"]), dict(data["files"]))
-                self.packed = self._load_pack(path.with_suffix(".pack"))
+                self.packed = _WARM.read(path.with_suffix(".pack"), self._load_pack)
                 return manifest
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
             pass
@@ -196,12 +216,19 @@ class ExtractionCache:
             with open(tmp, "wb") as fh:
                 marshal.dump({"format": PACK_FORMAT, "entries": self.packed_seen}, fh)
             os.replace(tmp, pack)
+            _WARM.wrote(pack, self.packed_seen)
         except OSError:
             tmp.unlink(missing_ok=True)
             pack.unlink(missing_ok=True)  # the entries' own files still hold every result
-        _atomic_text(path, json.dumps(
-            {"format": MANIFEST_FORMAT, "root": str(corpus), "scanned_ns": manifest.scanned_ns,
-             "files": manifest.files}, ensure_ascii=False, separators=(",", ":")))
+        data = {"format": MANIFEST_FORMAT, "root": str(corpus), "scanned_ns": manifest.scanned_ns,
+                "files": manifest.files}
+        _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        _WARM.wrote(path, data)
+
+    @staticmethod
+    def remember_results() -> None:
+        """Keep the results of this build's articles, and only those, for the next (warm)."""
+        _WARM.results, _WARM.results_seen = _WARM.results_seen, {}
 
     def prune_versions(self) -> None:
         """Remove the caches of other pipeline versions: they can never be hit again
@@ -315,7 +342,13 @@ class _Reader:
         if self.extractor is None:
             from .extract import Extractor
 
-            self.extractor = Extractor(self.ontology)
+            warm = _WARM.extractor
+            if warm is not None and warm[0] is self.ontology:
+                self.extractor = warm[1]
+            else:
+                self.extractor = Extractor(self.ontology)
+                if _WARM.enabled:
+                    _WARM.extractor = (self.ontology, self.extractor)
         return self.extractor
 
     def _extract(self, pending: list[tuple[_FileOutcome, int, Article]]) -> None:
@@ -412,6 +445,7 @@ def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | No
     process gives, since each batch is processed independently. `select(doc path)`
     restricts the walk to some files (a shard of the corpus)."""
     selected = frozenset(languages or SUPPORTED_LANGUAGES)
+    _WARM.results_seen = {}
     old = cache.load_manifest(corpus, selected) if cache is not None and reuse else Manifest(0, {})
     new = Manifest(time.time_ns(), {})
     batches = _Batches(_Reader(ontology, cache, reuse, selected), jobs)
@@ -476,7 +510,8 @@ def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | No
     finally:
         batches.close()
     if cache is not None and select is None:
-        cache.save_manifest(corpus, selected, new)
+        cache.remember_results()
+        _WARM.later(cache.dir.parent.parent, lambda: cache.save_manifest(corpus, selected, new))
 
 
 def _known_file(path: Path, rel: str, manifest: Manifest, cache: ExtractionCache) -> _FileOutcome | None:

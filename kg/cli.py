@@ -31,7 +31,28 @@ def _fail(exc: KGError) -> click.ClickException:
     return click.ClickException(_shown(str(exc)))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The `kg` group: run as a program (not from CliRunner), a command that profits
+    from warm pipelines is handed to the build server if one runs (kg/server.py)."""
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        if args is None:
+            argv = sys.argv[1:]
+            command = next((a for a in argv if not a.startswith("-")), None)
+            if command in ("build", "add", "extract"):
+                from .server import forward
+
+                code = forward(argv)
+                if code is not None:
+                    sys.exit(code)
+        return super().main(args=args, prog_name=prog_name, **extra)
+
+
+NO_SERVER = click.option("--no-server", is_flag=True,
+                         help="Run in this process even if a build server (`kg server start`) is running.")
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -70,8 +91,9 @@ def main(ctx: click.Context) -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero if any article was skipped.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped articles with their reasons.")
+@NO_SERVER
 def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, languages: tuple[str, ...],
-          jobs: int | None, strict: bool, quiet: bool, verbose: bool) -> None:
+          jobs: int | None, strict: bool, quiet: bool, verbose: bool, no_server: bool) -> None:
     """Read CORPUS (default: seeds/), extract relations, merge and export."""
     from .build import DEFAULT_FORMATS, build as run_build, default_jobs
 
@@ -108,7 +130,9 @@ def build(corpus: Path, out_dir: Path, formats: tuple[str, ...], full: bool, lan
               help="Write the JSON Lines to this file (atomically) instead of standard output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extraction processes.")
-def extract(paths: tuple[Path, ...], fmt: str, shard: str | None, output: Path | None, jobs: int) -> None:
+@NO_SERVER
+def extract(paths: tuple[Path, ...], fmt: str, shard: str | None, output: Path | None, jobs: int,
+            no_server: bool) -> None:
     """Print the relations found in article FILEs or DIRs, or write one shard
     of them for `kg merge` (e.g. `kg extract corpus/ --shard 3/8 -o shard-3.jsonl`)."""
     from .build import BuildReport, extract_records, parse_shard, write_records
@@ -283,7 +307,8 @@ def push(url: str, corpus: Path, out_dir: Path, shards: tuple[Path, ...]) -> Non
               help="The corpus directory to copy into.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
 @click.option("--no-build", is_flag=True, help="Only copy; do not rebuild.")
-def add(paths: tuple[Path, ...], corpus: Path, out_dir: Path, no_build: bool) -> None:
+@NO_SERVER
+def add(paths: tuple[Path, ...], corpus: Path, out_dir: Path, no_build: bool, no_server: bool) -> None:
     """Copy article files or directories into the corpus (refusing exact duplicates), then rebuild."""
     from .build import build as run_build
     from .browse import add_articles
@@ -355,6 +380,70 @@ def formats() -> None:
 
     for name in names():
         click.echo(f"{name:<10} {REGISTRY[name].filename:<16} {REGISTRY[name].description}")
+
+
+@main.group()
+def server() -> None:
+    """A build server that keeps the pipelines and the last build loaded, so that
+    `kg build`, `kg add` and `kg extract` run in it without paying for starting
+    Python and loading models each time (start, stop, status)."""
+
+
+@server.command("start")
+@click.option("--lang", "languages", multiple=True,
+              help="Load only these languages now (repeatable; default: the configured ones, else all).")
+@click.option("--idle", type=click.FloatRange(min=1), default=3 * 3600, show_default=True,
+              help="Exit after this many seconds without a command.")
+def server_start(languages: tuple[str, ...], idle: float) -> None:
+    """Start the server in the background and wait until its pipelines are loaded."""
+    from .config import load_config
+    from .model import SUPPORTED_LANGUAGES
+    from .server import ServerError, start
+
+    try:
+        wanted = tuple(languages) or tuple(load_config().get("languages", ())) or tuple(sorted(SUPPORTED_LANGUAGES))
+    except KGError as exc:
+        raise _fail(exc) from exc
+    unknown = sorted(set(wanted) - set(SUPPORTED_LANGUAGES))
+    if unknown:
+        raise click.UsageError(f"unknown language(s) {', '.join(unknown)}; known: {', '.join(sorted(SUPPORTED_LANGUAGES))}")
+    try:
+        status = start(wanted, idle)
+    except ServerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    state = "already running" if status.get("already") else "ready"
+    click.echo(f"kg server {state}: pid {status['pid']}, languages {', '.join(status['languages'])}, "
+               f"socket {status['socket']}")
+
+
+@server.command("stop")
+def server_stop() -> None:
+    """Stop the server (a command it is running finishes first)."""
+    from .server import ServerError, request
+
+    try:
+        reply = request("stop")
+    except (ServerError, OSError) as exc:
+        raise click.ClickException(f"no kg server is running ({exc})") from exc
+    click.echo(f"kg server {reply['stopped']} stopped")
+
+
+@server.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def server_status(as_json: bool) -> None:
+    """Whether a server runs, and its pid, uptime, commands served, languages and memory."""
+    from .server import ServerError, request
+
+    try:
+        status = request("status")
+    except (ServerError, OSError) as exc:
+        raise click.ClickException(f"no kg server is running ({exc})") from exc
+    if as_json:
+        click.echo(json.dumps(status, indent=1))
+        return
+    click.echo(f"kg server pid {status['pid']}, up {status['uptime']:.0f} s, {status['commands']} command(s) served, "
+               f"languages {', '.join(status['languages'])}, {status['rss'] / 2**20:.0f} MiB resident, "
+               f"{status['warm_results']} extraction results warm; socket {status['socket']}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,8 @@
 """Shared fixtures: the repository paths and one seed build per test session."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
+
+# The tests' `kg` subprocesses never hand their commands to a build server the
+# developer may have running: they look for one in a directory of their own.
+os.environ["KG_SERVER_DIR"] = tempfile.mkdtemp(prefix="kg-test-server-")
 
 
 @pytest.fixture(scope="session")

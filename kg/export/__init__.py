@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import ExportError
 from ..graph import KnowledgeGraph
 from ..ontology import Ontology
+from ..warm import warm_state
 from .memo import RenderMemo
 
 
@@ -143,7 +144,7 @@ def export(graph: KnowledgeGraph, ontology: Ontology, out_dir: Path, formats: tu
             if os.path.exists(tmp):
                 _discard(tmp)
     if memo is not None:
-        memo.save()
+        warm_state().later(out_dir, memo.save)
     return [p for p, _ in rendered]
 
 

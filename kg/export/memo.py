@@ -20,17 +20,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import marshal
+import operator
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from ..graph import Edge, KnowledgeGraph
+from ..warm import warm_state
 
-MEMO_FORMAT = "kg-render-memo/1"
+MEMO_FORMAT = "kg-render-memo/2"
 MEMO_FILE = "render-memo.bin"
 
 T = TypeVar("T")
+_EDGE_KEYS: dict[tuple, tuple[tuple, str]] = {}  # warm: edge.key -> (its assertions, its content key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,37 +55,57 @@ class RenderMemo:
 
     def __init__(self, path: Path | None = None, reuse: bool = True) -> None:
         self.path = path
-        self.old: dict[str, object] = self._load(path) if path is not None and reuse else {}
+        self.old, self.old_index = warm_state().read(path, self._load) if path is not None and reuse else ({}, {})
         self.new: dict[str, object] = {}
+        self.new_index: dict[str, str] = {}  # an edge's subject, relation, object and polarity -> its key
         self.hits = self.misses = 0
         self._keys: tuple[KnowledgeGraph, list[str]] | None = None
 
     @staticmethod
-    def _load(path: Path) -> dict[str, object]:
+    def _load(path: Path) -> tuple[dict[str, object], dict[str, str]]:
         try:
             with open(path, "rb") as fh:
                 data = marshal.load(fh)
             if data["format"] == MEMO_FORMAT and data["version"] == renderer_version():
-                pieces = data["pieces"]
-                if isinstance(pieces, dict):
-                    return pieces
+                pieces, index = data["pieces"], data["index"]
+                if isinstance(pieces, dict) and isinstance(index, dict):
+                    return pieces, index
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             pass  # absent, unreadable or another version: everything is rendered
-        return {}
+        return {}, {}
 
     def edge_keys(self, graph: KnowledgeGraph) -> list[str]:
         """The content key of every edge of `graph`, in edge order (computed once)."""
         if self._keys is None or self._keys[0] is not graph:
+            global _EDGE_KEYS
             sha = {a.doc_id: a.sha256 for a in graph.articles}
+            # In a warm process (kg server) an edge's key is kept with its assertions for
+            # the next build, whose cached results hold the very same assertion objects
+            # (each bound to one article content): the same objects, the same key.
+            warm = warm_state().enabled
+            known = _EDGE_KEYS if warm else {}
+            now: dict[tuple, tuple[tuple, str]] = {}
             keys = []
             for edge in graph.edges:
-                parts = ["\x1f".join(edge.key)]  # the subject, relation, object and polarity of all
-                for a in edge.assertions:
-                    ev, by = a.evidence, a.attributed_to
-                    parts.append(f"{ev.doc_id}\x1f{sha.get(ev.doc_id, '')}\x1f{ev.sentence_index}\x1f{a.modality}"
-                                 f"\x1f{by.id if by else ''}\x1f{by.label if by else ''}\x1f{a.agent or ''}"
-                                 f"\x1f{a.instrument or ''}\x1f{a.rule}\x1f{a.trigger}\x1f{a.confidence!r}")
-                keys.append(hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest())
+                stable = edge.key
+                hit = known.get(stable)
+                if (hit is not None and len(hit[0]) == len(edge.assertions)
+                        and all(map(operator.is_, hit[0], edge.assertions))):
+                    key = hit[1]
+                else:
+                    parts = ["\x1f".join(stable)]  # the subject, relation, object and polarity of all
+                    for a in edge.assertions:
+                        ev, by = a.evidence, a.attributed_to
+                        parts.append(f"{ev.doc_id}\x1f{sha.get(ev.doc_id, '')}\x1f{ev.sentence_index}"
+                                     f"\x1f{a.modality}\x1f{by.id if by else ''}\x1f{by.label if by else ''}"
+                                     f"\x1f{a.agent or ''}\x1f{a.instrument or ''}\x1f{a.rule}\x1f{a.trigger}"
+                                     f"\x1f{a.confidence!r}")
+                    key = hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest()
+                if warm:
+                    now[stable] = (edge.assertions, key)
+                keys.append(key)
+            if warm:
+                _EDGE_KEYS = now
             self._keys = (graph, keys)
         return self._keys[1]
 
@@ -103,7 +126,15 @@ class RenderMemo:
     def edge_pieces(self, kind: str, graph: KnowledgeGraph, render: Callable[[Edge], T]) -> list[T]:
         """The `kind` piece of every edge of `graph`, in edge order."""
         keys = self.edge_keys(graph)
+        if not self.new_index:
+            self.new_index = {"\x1f".join(edge.key): key for key, edge in zip(keys, graph.edges)}
         return [self.piece(kind, key, lambda edge=edge: render(edge)) for key, edge in zip(keys, graph.edges)]
+
+    def previous(self, kind: str, edge: Edge):
+        """The `kind` piece the last build rendered for this edge (the same subject,
+        relation, object and polarity), whatever its assertions were then; None if none."""
+        key = self.old_index.get("\x1f".join(edge.key))
+        return self.old.get(f"{kind}:{key}") if key is not None else None
 
     def save(self) -> None:
         """Keep this build's pieces for the next one (atomically; a failure only costs speed)."""
@@ -112,8 +143,10 @@ class RenderMemo:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as fh:
-                marshal.dump({"format": MEMO_FORMAT, "version": renderer_version(), "pieces": self.new}, fh)
+                marshal.dump({"format": MEMO_FORMAT, "version": renderer_version(), "pieces": self.new,
+                              "index": self.new_index}, fh)
             os.replace(tmp, self.path)
+            warm_state().wrote(self.path, (self.new, self.new_index))
         except OSError:
             tmp.unlink(missing_ok=True)
 

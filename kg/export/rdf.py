@@ -19,7 +19,7 @@ from ..graph import Edge, KnowledgeGraph
 from ..model import NEGATIVE, Assertion
 from ..ontology import ENT, KG, WD, Ontology
 from . import chunked, register
-from .memo import RenderMemo, edge_pieces
+from .memo import RenderMemo
 
 DOC = Namespace("https://w3id.org/kg-rbu/doc/")
 ASR = Namespace("https://w3id.org/kg-rbu/assertion/")
@@ -217,6 +217,19 @@ def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[st
     by predicate IRI, which the Turtle writer relies on; two assertions with one IRI
     make one node, a set of their pairs)."""
     s, o, p = _ent(edge.subject.id), _ent(edge.object.id), _kg(edge.relation)
+    merged, head = _merged_node(edge, s, p, o)
+    nodes: dict[str, set | list] = {merged: head}
+    supported_by, asr = _K["supportedBy"], str(ASR)
+    for a in edge.assertions:
+        node = asr + _assertion_digest(a)
+        head.add((supported_by, node))
+        pairs = _assertion_pairs(a, s, p, o)
+        nodes[node] = pairs if node not in nodes else set(nodes[node]) | set(pairs)
+    return ((s, p, o) if edge.polarity != NEGATIVE else None), list(nodes.items())
+
+
+def _merged_node(edge: Edge, s: str, p: str, o: str) -> tuple[str, set]:
+    """The merged-relation node of an edge and its pairs, but for kg:supportedBy."""
     merged = str(REL) + _digest(*edge.key)
     head = {(_RDF_TYPE, _K["MergedRelation"]), (_RS, s), (_RP, p), (_RO, o), (_K["polarity"], _lit(edge.polarity)),
             (_K["mentions"], _integer(edge.mentions)), (_K["sources"], _integer(edge.sources)),
@@ -225,32 +238,31 @@ def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[st
         date = _plain_date(value)
         if date is not None:
             head.add((prop, date))
-    nodes: dict[str, set | list] = {merged: head}
-    supported_by, assertion_class, asr = _K["supportedBy"], _K["Assertion"], str(ASR)
-    for a in edge.assertions:
-        node = asr + _assertion_digest(a)
-        head.add((supported_by, node))
-        ev = a.evidence
-        pairs = [(_RO, o), (_RP, p), (_RS, s), (_RDF_TYPE, assertion_class), (_DERIVED, _doc(ev.doc_id))]
-        if a.agent:
-            pairs.append((_K["agent"], _lit(_clean(a.agent))))
-        if a.attributed_to is not None:
-            pairs.append((_K["attributedTo"], _ent(a.attributed_to.id)))
-        pairs += ((_K["charEnd"], _integer(ev.char_end)), (_K["charStart"], _integer(ev.char_start)),
-                  (_K["confidence"], _plain_decimal(a.confidence)))
-        for prop, value in ((_K["documentDate"], a.doc_date), (_K["eventDate"], a.event_date)):
-            date = _plain_date(value)
-            if date is not None:
-                pairs.append((prop, date))
-        if a.instrument:
-            pairs.append((_K["instrument"], _lit(_clean(a.instrument))))
-        pairs += ((_K["modality"], _lit(a.modality)), (_K["polarity"], _lit(a.polarity)),
-                  (_K["sentence"], _lit(_clean(ev.sentence), ev.lang)),
-                  (_K["sentenceIndex"], _integer(ev.sentence_index)))
-        if a.trigger:
-            pairs.append((_K["trigger"], _lit(_clean(a.trigger))))
-        nodes[node] = pairs if node not in nodes else set(nodes[node]) | set(pairs)
-    return ((s, p, o) if edge.polarity != NEGATIVE else None), list(nodes.items())
+    return merged, head
+
+
+def _assertion_pairs(a: Assertion, s: str, p: str, o: str) -> list:
+    """The pairs of one assertion's node, in export order."""
+    ev = a.evidence
+    pairs = [(_RO, o), (_RP, p), (_RS, s), (_RDF_TYPE, _K["Assertion"]), (_DERIVED, _doc(ev.doc_id))]
+    if a.agent:
+        pairs.append((_K["agent"], _lit(_clean(a.agent))))
+    if a.attributed_to is not None:
+        pairs.append((_K["attributedTo"], _ent(a.attributed_to.id)))
+    pairs += ((_K["charEnd"], _integer(ev.char_end)), (_K["charStart"], _integer(ev.char_start)),
+              (_K["confidence"], _plain_decimal(a.confidence)))
+    for prop, value in ((_K["documentDate"], a.doc_date), (_K["eventDate"], a.event_date)):
+        date = _plain_date(value)
+        if date is not None:
+            pairs.append((prop, date))
+    if a.instrument:
+        pairs.append((_K["instrument"], _lit(_clean(a.instrument))))
+    pairs += ((_K["modality"], _lit(a.modality)), (_K["polarity"], _lit(a.polarity)),
+              (_K["sentence"], _lit(_clean(ev.sentence), ev.lang)),
+              (_K["sentenceIndex"], _integer(ev.sentence_index)))
+    if a.trigger:
+        pairs.append((_K["trigger"], _lit(_clean(a.trigger))))
+    return pairs
 
 
 def _quote_n3(text: str) -> str:
@@ -443,9 +455,38 @@ class _TurtleTerms:
                 last = p
         return f"{iri(subject)} " + " ;\n\t".join(lines) + " .\n"
 
-    def edge_blocks(self, edge: Edge) -> tuple[tuple[str, str], ...]:
-        """The (node, Turtle) blocks of an edge's merged-relation and assertion nodes."""
-        return tuple((node, self.block(node, pairs)) for node, pairs in edge_triples(edge)[1])
+    def edge_blocks(self, edge: Edge, sha: dict[str, str],
+                    previous: tuple[tuple[str, str, str], ...] = ()) -> tuple[tuple[str, str, str], ...]:
+        """The (node, Turtle, content hash of the node's article) blocks of an edge's
+        merged-relation and assertion nodes. An assertion block of `previous` (this
+        edge's blocks as the last build rendered them) is reused when its node (a digest
+        of the assertion) comes from the same article content: adding one mention to an
+        edge of thousands renders one assertion block, not thousands."""
+        s, o, p = _ent(edge.subject.id), _ent(edge.object.id), _kg(edge.relation)
+        merged, head = _merged_node(edge, s, p, o)
+        supported_by, asr = _K["supportedBy"], str(ASR)
+        nodes = [asr + _assertion_digest(a) for a in edge.assertions]
+        head.update((supported_by, node) for node in nodes)
+        old = {node: (text, digest) for node, text, digest in previous if digest}
+        blocks = [(merged, self.block(merged, head), "")]
+        shared: dict[str, set] = {}
+        if len(set(nodes)) < len(nodes):  # two assertions with one IRI: one node, their pairs
+            for node, a in zip(nodes, edge.assertions):
+                if nodes.count(node) > 1:
+                    shared.setdefault(node, set()).update(_assertion_pairs(a, s, p, o))
+        for node, a in zip(nodes, edge.assertions):
+            digest = sha.get(a.evidence.doc_id, "")
+            if node in shared:
+                pairs = shared.pop(node, None)
+                if pairs is not None:
+                    blocks.append((node, self.block(node, pairs), ""))
+                continue
+            kept = old.get(node)
+            if kept is not None and digest and kept[1] == digest:
+                blocks.append((node, kept[0], digest))
+            else:
+                blocks.append((node, self.block(node, _assertion_pairs(a, s, p, o)), digest))
+        return tuple(blocks)
 
 
 def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> Iterator[bytes]:
@@ -468,8 +509,14 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
     iris.discard(_RDF_TYPE)
     terms.prefetch(iris)
     blocks = [(s, terms.block(s, pairs)) for s, pairs in grouped.items()]
-    for pieces in edge_pieces(memo, "ttl", graph, terms.edge_blocks):
-        blocks.extend(pieces)
+    sha = {a.doc_id: a.sha256 for a in graph.articles}
+    if memo is None:
+        pieces = [terms.edge_blocks(edge, sha) for edge in graph.edges]
+    else:
+        pieces = memo.edge_pieces("ttl", graph,
+                                  lambda edge: terms.edge_blocks(edge, sha, memo.previous("ttl", edge) or ()))
+    for edge_blocks in pieces:
+        blocks.extend((node, text) for node, text, _ in edge_blocks)
     blocks.sort()
     if blocks:  # pyoxigraph writes an empty graph as nothing, not even the prefixes
         yield from chunked([terms.header, *(text for _, text in blocks)])

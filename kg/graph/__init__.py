@@ -180,8 +180,11 @@ def _deduplicate(assertions: dict[tuple, Assertion], seen: dict[str, set[tuple[s
         subject, obj = canonical[a.subject.id], canonical[a.object.id]
         if a.relation in symmetric and obj.id < subject.id:
             subject, obj = obj, subject
-        a = replace(a, subject=subject, object=obj,
-                    attributed_to=canonical[a.attributed_to.id] if a.attributed_to is not None else None)
+        by = canonical[a.attributed_to.id] if a.attributed_to is not None else None
+        if subject == a.subject and obj == a.object and by == a.attributed_to:
+            rewritten.setdefault(key, a)  # untouched by the merges: the same object, for memos keyed by it
+            continue
+        a = replace(a, subject=subject, object=obj, attributed_to=by)
         rewritten.setdefault(_assertion_key(a), a)
     merged_seen: dict[str, set[tuple[str, str]]] = {}
     for ident, forms in seen.items():
