@@ -536,7 +536,9 @@ def _known_file(path: Path, rel: str, manifest: Manifest, cache: ExtractionCache
         result = cache.lookup(it[1], it[2], it[3])
         if result is None:
             return None
-        out.results.append(replace(result, article=replace(result.article, path=str(path))))
+        if result.article.path != str(path):
+            result = replace(result, article=replace(result.article, path=str(path)))
+        out.results.append(result)
         out.reused += 1
     return out
 

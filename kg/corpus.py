@@ -651,7 +651,7 @@ def corpus_files(root: Path, exclude: Iterable[Path] = ()) -> Iterator[tuple[Pat
     """
     root = Path(root)
     if root.is_dir():
-        yield from _walk(root, root, frozenset(), set(), frozenset(Path(p).resolve() for p in exclude))
+        yield from _walk(root, "", frozenset(), set(), frozenset(Path(p).resolve() for p in exclude))
     elif root.is_file():
         yield root, root.name
     else:
@@ -667,10 +667,11 @@ def read_file(path: Path, doc_id: str, languages: frozenset[str]) -> Iterator[Ar
 
 
 def _walk(
-    directory: Path, root: Path, ancestors: frozenset[Path], visited: set[Path],
+    directory: Path, prefix: str, ancestors: frozenset[Path], visited: set[Path],
     excluded: frozenset[Path] = frozenset(),
 ) -> Iterator[tuple[Path, str] | Skipped]:
-    """Walk one directory in name order, following symlinks but never in a loop."""
+    """Walk one directory in name order, following symlinks but never in a loop;
+    `prefix` is its path under the corpus root ("" or "a/b/")."""
     real = directory.resolve()
     if real in excluded:
         return
@@ -696,11 +697,11 @@ def _walk(
         except OSError:  # a link that points at itself
             is_dir = False
         if is_dir:
-            yield from _walk(path, root, ancestors | {real}, visited, excluded)
-        elif path.suffix.lower() in READERS:
+            yield from _walk(path, f"{prefix}{entry.name}/", ancestors | {real}, visited, excluded)
+        elif os.path.splitext(entry.name)[1].lower() in READERS:
             if entry.is_symlink() and not path.exists():
                 yield Skipped(str(path), "broken or looping symbolic link")
             elif not entry.is_file():
                 yield Skipped(str(path), "not a regular file (a pipe, socket or device)")
             else:
-                yield path, path.relative_to(root).as_posix()
+                yield path, prefix + entry.name
