@@ -224,14 +224,13 @@ def evaluate(gold: Path, corpus: Path, verbose: bool, as_json: bool) -> None:
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates (in memory; exports are not changed).")
 def query(sparql: str | None, query_file: Path | None, out_dir: Path, fmt: str, allow_update: bool) -> None:
     """Run a SPARQL query over the built graph (kg:, ent:, rdfs:, skos: ... prefixes are predefined)."""
-    from .ontology import DEFAULT_ONTOLOGY_DIR
-    from .query import format_rows, run_query
+    from .query import format_rows, query_files, run_query
 
     if bool(sparql) == bool(query_file):
         raise click.UsageError("give either a SPARQL string or -f FILE.rq")
     text = query_file.read_text(encoding="utf-8") if query_file else str(sparql)
     try:
-        variables, rows = run_query([Path(out_dir) / "graph.ttl", DEFAULT_ONTOLOGY_DIR / "kg.ttl"], text,
+        variables, rows = run_query(query_files(Path(out_dir)), text,
                                     allow_update)
     except KGError as exc:
         raise _fail(exc) from exc

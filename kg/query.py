@@ -56,6 +56,22 @@ def load_store(paths: list[Path], persistent: bool = True):
     return store
 
 
+def query_files(out_dir: Path) -> list[Path]:
+    """What `kg query` runs over: the built graph and the ontology."""
+    from .ontology import DEFAULT_ONTOLOGY_DIR
+
+    return [out_dir / "graph.ttl", DEFAULT_ONTOLOGY_DIR / "kg.ttl"]
+
+
+def prepare_stores(out_dir: Path) -> None:
+    """Load the on-disk stores that `kg query` and `kg stats`/`show`/`entities` open, so
+    that the first query after a build does not wait for them (the build server does
+    this in the background after each build)."""
+    for paths in (query_files(out_dir), [out_dir / "graph.ttl"]):
+        if all(path.exists() for path in paths):
+            _persistent_store(paths)
+
+
 def _load(store, paths: list[Path]) -> None:
     import pyoxigraph
 

@@ -322,10 +322,45 @@ def _housekeeping() -> None:
 
     from .warm import warm_state
 
-    warm_state().flush()
+    state = warm_state()
+    state.flush()
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    built, state.built = state.built, []
+    for out_dir in dict.fromkeys(built):
+        _in_background(out_dir)
+
+
+_CHILDREN: set[int] = set()
+
+
+def _in_background(out_dir: Path) -> None:
+    """Load the query stores of a fresh build in a child process, at low priority, so
+    that the analyst's first `kg query` after the build need not wait for them, and the
+    server can take the next command meanwhile."""
+    for pid in list(_CHILDREN):  # reap the children that have finished
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                _CHILDREN.discard(pid)
+        except ChildProcessError:
+            _CHILDREN.discard(pid)
+    pid = os.fork()
+    if pid:
+        _CHILDREN.add(pid)
+        return
+    code = 0
+    try:
+        os.closerange(3, 1 << 16)  # not the server's socket, lock or clients: only its own files from here
+        os.nice(10)
+        from .query import prepare_stores
+
+        prepare_stores(out_dir)
+    except BaseException as exc:  # noqa: BLE001 - a child reports and exits, whatever happened
+        print(f"kg server: preparing the query store of {out_dir} failed: {exc}", file=sys.stderr, flush=True)
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _ontology_signature() -> tuple:

@@ -30,6 +30,7 @@ class WarmState:
         self.results: dict[str, ExtractionResult] = {}
         self.results_seen: dict[str, ExtractionResult] = {}
         self.pending: list[tuple[str, Path, Callable[[], None]]] = []
+        self.built: list[Path] = []  # the out dirs whose Turtle the last command wrote
 
     @staticmethod
     def _signature(path: Path) -> tuple[int, int, int] | None:

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,17 @@ def test_a_build_in_the_server_writes_what_a_build_in_its_own_process_writes(tmp
     assert _status(server)["commands"] == before + 1, "--no-server ran in the server"
     for name in EXPORTS:
         assert (tmp_path / "served" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+    # The query stores are prepared in the background: a first `kg query` need not load them.
+    deadline = time.monotonic() + 120
+    while len(list((tmp_path / "served").glob(".kg-store-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    stores = sorted((tmp_path / "served").glob(".kg-store-*"))
+    assert len(stores) == 2 and not any("tmp" in s.name for s in stores), stores
+    query = _kg(server, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?r a kg:MergedRelation }", "--out", "served",
+                "--format", "json", cwd=tmp_path)
+    relations = json.loads((tmp_path / "served" / "build.json").read_text(encoding="utf-8"))["relations"]
+    assert query.returncode == 0 and json.loads(query.stdout)[0]["n"] == str(relations), query.stderr
+    assert sorted((tmp_path / "served").glob(".kg-store-*")) == stores, "the query loaded a store again"
 
     added = tmp_path / "new" / "minsk.txt"
     added.parent.mkdir()
