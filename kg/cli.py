@@ -39,7 +39,9 @@ class _Main(click.Group):
         if args is None:
             argv = sys.argv[1:]
             command = next((a for a in argv if not a.startswith("-")), None)
-            if command in ("build", "add", "extract"):
+            from .server import ROUTED
+
+            if command in ROUTED:
                 from .server import forward
 
                 code = forward(argv)
@@ -222,7 +224,9 @@ def evaluate(gold: Path, corpus: Path, verbose: bool, as_json: bool) -> None:
               help="The build directory whose graph.ttl is queried.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates (in memory; exports are not changed).")
-def query(sparql: str | None, query_file: Path | None, out_dir: Path, fmt: str, allow_update: bool) -> None:
+@NO_SERVER
+def query(sparql: str | None, query_file: Path | None, out_dir: Path, fmt: str, allow_update: bool,
+          no_server: bool) -> None:
     """Run a SPARQL query over the built graph (kg:, ent:, rdfs:, skos: ... prefixes are predefined)."""
     from .query import format_rows, query_files, run_query
 

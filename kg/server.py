@@ -5,8 +5,9 @@ analyst added, for starting Python and importing spaCy (about 1 s), for loading
 the pipeline, gazetteer and lexicon of the article's language (0.5 s for
 Indonesian; 8-10 s for French, whose spaCy model compiles a large tokenizer
 pattern on every load) and for reading the previous build's cache and render
-memo back from disk. With a server running (`kg server start`), `kg build`,
-`kg add` and `kg extract` hand their command line to it instead, as mypy's
+memo back from disk; a `kg query` pays for opening the graph's store. With a
+server running (`kg server start`), `kg build`, `kg add`, `kg extract` and
+`kg query` hand their command line to it instead, as mypy's
 dmypy and Gradle's daemon do: the server runs the command in its own process,
 whose pipelines and caches stay loaded, in the client's working directory, with
 the client's environment and the client's own standard streams (passed over the
@@ -36,7 +37,7 @@ import sys
 import time
 from pathlib import Path
 
-ROUTED = frozenset({"build", "add", "extract"})  # the commands that profit from warm pipelines
+ROUTED = frozenset({"build", "add", "extract", "query"})  # the commands that profit from a warm process
 DEFAULT_IDLE = 3 * 3600  # seconds without a request before the server exits
 _MAX_FRAME = 1 << 24
 _PACKAGE = Path(__file__).resolve().parent
@@ -329,7 +330,10 @@ def _housekeeping() -> None:
     gc.freeze()
     built, state.built = state.built, []
     for out_dir in dict.fromkeys(built):
+        from .query import hold_in_memory, query_files
+
         _in_background(out_dir)
+        hold_in_memory(query_files(out_dir))
 
 
 _CHILDREN: set[int] = set()

@@ -31,6 +31,7 @@ class WarmState:
         self.results_seen: dict[str, ExtractionResult] = {}
         self.pending: list[tuple[str, Path, Callable[[], None]]] = []
         self.built: list[Path] = []  # the out dirs whose Turtle the last command wrote
+        self.stores: dict[tuple[str, ...], tuple[tuple, object]] = {}  # files -> (their stamp, in-memory store)
 
     @staticmethod
     def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -106,7 +107,7 @@ class WarmState:
 
     def summary(self) -> dict:
         """Counts for `kg server status`."""
-        return {"warm_files": len(self.files), "warm_results": len(self.results),
+        return {"warm_files": len(self.files), "warm_results": len(self.results), "held_stores": len(self.stores),
                 "languages_loaded": sorted(getattr(self.extractor[1], "_ready", ())) if self.extractor else []}
 
 

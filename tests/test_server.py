@@ -133,6 +133,16 @@ def test_a_build_in_the_server_writes_what_a_build_in_its_own_process_writes(tmp
     relations = json.loads((tmp_path / "served" / "build.json").read_text(encoding="utf-8"))["relations"]
     assert query.returncode == 0 and json.loads(query.stdout)[0]["n"] == str(relations), query.stderr
     assert sorted((tmp_path / "served").glob(".kg-store-*")) == stores, "the query loaded a store again"
+    deadline = time.monotonic() + 60  # and the in-memory copy that queries in the server use once it is ready
+    while not _status(server)["held_stores"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _status(server)["held_stores"] == 1
+    for store in stores:  # gone from disk: a query that needed them would load them again
+        shutil.rmtree(store)
+    held = _kg(server, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?r a kg:MergedRelation }", "--out", "served",
+               "--format", "json", cwd=tmp_path)
+    assert held.stdout == query.stdout, held.stderr
+    assert not list((tmp_path / "served").glob(".kg-store-*")), "the query did not use the in-memory copy"
 
     added = tmp_path / "new" / "minsk.txt"
     added.parent.mkdir()
