@@ -20,12 +20,17 @@ then how each figure grows from the smallest to the largest corpus, so a
 super-linear step shows (10x the articles should cost about 10x, not 100x).
 Times are medians of --repeat runs except full builds and the first query (one
 run each: they are long). The machines are shared: read medians and ratios, not
-single runs. `--only queries` measures the queries alone, on the build already
+single runs. With --server, adding one article and `kg query` go through a build
+server (`kg server start`, in WORK/server), and "first query" is how long after
+a build's answer the server's in-memory copy of the graph is ready; full builds
+and exports still run in their own process. `--only add-one` measures adding
+one article alone. `--only queries` measures the queries alone, on the build already
 in WORK/out<size> (it builds first if there is none).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -37,6 +42,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 KG = [sys.executable, "-m", "kg.cli"]
+
+
+SERVED = False  # --server: add one + rebuild and kg query go through a build server
+
+
+def kg(command: str, *args: str, served: bool = False) -> list[str]:
+    """A `kg` command line: in its own process, or through the build server if `served`
+    and --server was given."""
+    return KG + [command, *args, *([] if served and SERVED else ["--no-server"])]
 
 
 def run(cmd: list[str]) -> tuple[float, float]:
@@ -64,10 +78,19 @@ def add_one(corpus: Path, out: Path, repeat: int) -> list[float]:
     for r in range(repeat):
         added = corpus / f"added_{r}_{seeds[r % len(seeds)].name}"
         shutil.copy(seeds[r % len(seeds)], added)
-        times.append(run(KG + ["build", str(corpus), "--out", str(out), "-q"])[0])
+        times.append(run(kg("build", str(corpus), "--out", str(out), "-q", served=True))[0])
         added.unlink()
-    run(KG + ["build", str(corpus), "--out", str(out), "-q"])  # back to the corpus as generated
+        run(kg("build", str(corpus), "--out", str(out), "-q", served=True))  # back to the corpus as generated
+        server_status()  # the server has done its deferred writes
     return times
+
+
+def server_status() -> dict:
+    """The build server's status (it answers once it has finished its last command's deferred writes)."""
+    if not SERVED:
+        return {}
+    done = subprocess.run(KG + ["server", "status", "--json"], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 def export_times(corpus: Path, out: Path, repeat: int, names: list[str]) -> dict[str, float]:
@@ -86,19 +109,31 @@ def _timed(func) -> float:
     return time.perf_counter() - start
 
 
-def query_times(out: Path, repeat: int) -> tuple[float, dict[str, tuple[float, float]]]:
+def query_times(corpus: Path, out: Path, repeat: int) -> tuple[float, dict[str, tuple[float, float]]]:
     """(first query after a build, {query file: (kg query -f, run_query in this process)}) in seconds."""
     from kg.query import STORE_PREFIX, run_query
 
     files = [out / "graph.ttl", ROOT / "ontology" / "kg.ttl"]
     queries = sorted((ROOT / "queries").glob("*.rq"))
-    for store in out.glob(f"{STORE_PREFIX}*"):  # as a fresh build leaves it: no query store yet
-        shutil.rmtree(store)
-    first = run(KG + ["query", "-f", str(queries[0]), "--out", str(out)])[0]
+    if SERVED:
+        # The server loads the stores after each build, in the background: "first" is how
+        # long after the build's answer its in-memory copy is ready.
+        start = time.perf_counter()
+        run(kg("build", str(corpus), "--out", str(out), "-q", served=True))
+        built = time.perf_counter()
+        while not server_status().get("held_stores"):
+            time.sleep(0.5)
+        first = time.perf_counter() - built
+        print(f"(the build through the server took {built - start:.1f} s)", flush=True)
+    else:
+        for store in out.glob(f"{STORE_PREFIX}*"):  # as a fresh build leaves it: no query store yet
+            shutil.rmtree(store)
+        first = run(kg("query", "-f", str(queries[0]), "--out", str(out)))[0]
     figures = {}
     for rq in queries:
         text = rq.read_text(encoding="utf-8")
-        cli = statistics.median(run(KG + ["query", "-f", str(rq), "--out", str(out)])[0] for _ in range(repeat))
+        cli = statistics.median(run(kg("query", "-f", str(rq), "--out", str(out), served=True))[0]
+                                for _ in range(repeat))
         alone = statistics.median(_timed(lambda text=text: run_query(files, text)) for _ in range(repeat))
         figures[rq.name] = (cli, alone)
     return first, figures
@@ -112,13 +147,32 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-scale"))
     ap.add_argument("--formats", nargs="+", default=["turtle", "ntriples", "graphml", "html"],
                     help="export formats to time (jsonld goes through rdflib: minutes at 10,000 articles)")
-    ap.add_argument("--only", choices=["queries"], default=None,
+    ap.add_argument("--only", choices=["queries", "add-one"], default=None,
                     help="measure only this part, on the build already in WORK/out<size>")
     ap.add_argument("--one-core-up-to", type=int, default=None,
                     help="build with one process only up to this corpus size (it is the slow run)")
+    ap.add_argument("--server", action="store_true",
+                    help="add one + rebuild and kg query through a build server (started in WORK/server); "
+                         "full builds and exports still in their own process")
     args = ap.parse_args()
     from kg.build import default_jobs
 
+    global SERVED
+    if args.server:
+        SERVED = True
+        os.environ["KG_SERVER_DIR"] = str(args.work / "server")
+        (args.work / "server").mkdir(mode=0o700, parents=True, exist_ok=True)
+        start = time.perf_counter()
+        subprocess.run(KG + ["server", "start"], check=True)
+        print(f"server started in {time.perf_counter() - start:.1f} s (not counted)", flush=True)
+    try:
+        measure(args, default_jobs)
+    finally:
+        if args.server:
+            subprocess.run(KG + ["server", "stop"], check=False)
+
+
+def measure(args, default_jobs) -> None:
     figures: dict[int, dict[str, float]] = {}
     for size in args.sizes:
         corpus = corpus_of(size, args.work)
@@ -126,26 +180,35 @@ def main() -> None:
         out = args.work / f"out{size}"
         everything = args.only is None
         if not everything and not (out / "graph.ttl").exists():
-            run(KG + ["build", str(corpus), "--out", str(out), "-q"])
+            run(kg("build", str(corpus), "--out", str(out), "-q"))
         for jobs in args.jobs if everything else []:
             jobs = jobs or default_jobs()
             if jobs == 1 and args.one_core_up_to is not None and size > args.one_core_up_to:
                 continue
             shutil.rmtree(out, ignore_errors=True)
-            wall, rss = run(KG + ["build", str(corpus), "--out", str(out), "--full", "-q", "-j", str(jobs)])
+            wall, rss = run(kg("build", str(corpus), "--out", str(out), "--full", "-q", "-j", str(jobs)))
             row[f"full build -j{jobs} (s)"], row[f"peak RSS -j{jobs} (MB)"] = wall, rss
             print(f"[{size}] full build -j{jobs}: {wall:.1f} s, peak RSS {rss:.0f} MB", flush=True)
-        if everything:
+        if everything or args.only == "add-one":
+            if SERVED:
+                run(kg("build", str(corpus), "--out", str(out), "-q", served=True))  # it reads the cache in once
+                server_status()
             times = add_one(corpus, out, args.repeat)
             row["add one + rebuild (s)"] = statistics.median(times)
-            print(f"[{size}] add one + rebuild: median {row['add one + rebuild (s)']:.2f} s "
-                  f"({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+            print(f"[{size}] add one + rebuild{' through the server' if SERVED else ''}: median "
+                  f"{row['add one + rebuild (s)']:.2f} s ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+        if everything:
             for name, t in export_times(corpus, out, args.repeat, args.formats).items():
                 row[f"export {name} (s)"] = t
                 print(f"[{size}] export {name}: {t:.2f} s", flush=True)
-        first, queries = query_times(out, args.repeat)
+        if args.only == "add-one":
+            figures[size] = row
+            continue
+        first, queries = query_times(corpus, out, args.repeat)
         row["first kg query after a build (s)"] = first
-        print(f"[{size}] first kg query after a build (loads and compacts the store): {first:.1f} s", flush=True)
+        print(f"[{size}] first kg query after a build (" + (
+            "the server's in-memory copy ready, after the build's answer" if SERVED
+            else "loads and compacts the store") + f"): {first:.1f} s", flush=True)
         for name, (cli, alone) in queries.items():
             row[f"kg query {name} (s)"], row[f"  run_query {name} (s)"] = cli, alone
             print(f"[{size}] kg query -f {name}: {cli:.2f} s (run_query in process {alone:.3f} s)", flush=True)
