@@ -135,9 +135,10 @@ def _connect(path: Path, timeout: float | None = 5.0) -> socket.socket:
 
 # ------------------------------------------------------------------ client
 
-def request(op: str, path: Path | None = None, **fields) -> dict:
-    """Send a control request ("status", "stop") and return the reply."""
-    with _connect(path or socket_path()) as conn:
+def request(op: str, path: Path | None = None, timeout: float = 300.0, **fields) -> dict:
+    """Send a control request ("status", "stop") and return the reply (which waits for the
+    command the server is running, and the writes it defers, to finish)."""
+    with _connect(path or socket_path(), timeout) as conn:
         _send(conn, {"op": op, **fields})
         return _recv(conn)[0]
 
@@ -196,7 +197,7 @@ def start(languages: tuple[str, ...], idle: float, timeout: float = 300.0) -> di
     """Start a detached server (if none is running) and wait until it is ready; its status."""
     path = socket_path()
     try:
-        return {"already": True, **request("status", path)}
+        return {"already": True, **request("status", path, timeout=5.0)}
     except (ServerError, OSError, ValueError):
         pass
     log = path.with_suffix(".log")
@@ -210,7 +211,7 @@ def start(languages: tuple[str, ...], idle: float, timeout: float = 300.0) -> di
         if proc.poll() is not None:
             raise ServerError(f"the server exited with status {proc.returncode}; see {log}")
         try:
-            return request("status", path)
+            return request("status", path, timeout=5.0)
         except (ServerError, OSError, ValueError):
             time.sleep(0.1)
     proc.terminate()
