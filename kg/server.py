@@ -162,7 +162,7 @@ def forward(argv: list[str]) -> int | None:
                 stream.flush()
             _send(conn, {"op": "run", "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ),
                          "code": code_version()}, fds=[0, 1, 2])
-            conn.settimeout(30.0)
+            conn.settimeout(120.0)  # it may be finishing another command first
             reply, _ = _recv(conn)
         except (ServerError, OSError, ValueError):
             return None
