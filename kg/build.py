@@ -582,8 +582,6 @@ def build(corpus: Path, out_dir: Path, *, formats: tuple[str, ...] = DEFAULT_FOR
                                           progress=progress, languages=languages, jobs=jobs)
         memo = RenderMemo(report.cache_dir / MEMO_FILE, reuse=not full) if report.cache_dir is not None else None
         report.written = export(graph, ontology, out_dir, formats, memo=memo)
-        if _WARM.enabled and "turtle" in formats:
-            _WARM.built.append(out_dir.resolve())
         _atomic_text(out_dir / "build.json", json.dumps({
             "read": report.read, "extracted": report.extracted, "reused": report.reused,
             "files_parsed": report.files_parsed,

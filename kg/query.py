@@ -51,6 +51,10 @@ def load_store(paths: list[Path], persistent: bool = True):
         held = held_store(paths)
         if held is not None:
             return held
+        from .warm import warm_state
+
+        if warm_state().enabled:  # the build server: load in memory once, query it until the files change
+            return hold_in_memory(paths)
         store = _persistent_store(paths)
         if store is not None:
             return store
@@ -64,15 +68,6 @@ def query_files(out_dir: Path) -> list[Path]:
     from .ontology import DEFAULT_ONTOLOGY_DIR
 
     return [out_dir / "graph.ttl", DEFAULT_ONTOLOGY_DIR / "kg.ttl"]
-
-
-def prepare_stores(out_dir: Path) -> None:
-    """Load the on-disk stores that `kg query` and `kg stats`/`show`/`entities` open, so
-    that the first query after a build does not wait for them (the build server does
-    this in the background after each build)."""
-    for paths in (query_files(out_dir), [out_dir / "graph.ttl"]):
-        if all(path.exists() for path in paths):
-            _persistent_store(paths)
 
 
 def _stamp(paths: list[Path]) -> tuple:
@@ -94,32 +89,37 @@ def held_store(paths: list[Path]):
         return None
 
 
-def hold_in_memory(paths: list[Path]) -> None:
-    """In the build server, after a build: load these files into an in-memory store in a
-    background thread (pyoxigraph parses without holding the interpreter), which later
-    queries use while the files are unchanged; until it is ready they use the disk store."""
-    import threading
-
+def hold_in_memory(paths: list[Path]):
+    """In the build server: load these files into an in-memory store and keep it for the
+    next queries while the files are unchanged. Loading in memory is about three times
+    cheaper than building the on-disk store, and queries on it several times faster."""
     import pyoxigraph
 
     from .warm import warm_state
 
     state = warm_state()
     key = tuple(str(p.resolve()) for p in paths)
-
-    def load() -> None:
-        try:
-            stamp = _stamp(paths)
-            store = pyoxigraph.Store()
-            for path in paths:
-                store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-            if _stamp(paths) == stamp:  # not rewritten meanwhile
-                state.stores[key] = (stamp, store)
-        except (OSError, SyntaxError, ValueError):
-            state.stores.pop(key, None)
-
     state.stores.pop(key, None)  # the old graph's copy: its memory back before the new one loads
-    threading.Thread(target=load, name="kg-hold-store", daemon=True).start()
+    stamp = _stamp(paths)
+    store = pyoxigraph.Store()
+    for path in paths:
+        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    if _stamp(paths) == stamp:  # not rewritten meanwhile
+        state.stores[key] = (stamp, store)
+    return store
+
+
+def drop_stale_stores() -> None:
+    """Let go of the in-memory stores whose files have changed (a build rewrote them)."""
+    from .warm import warm_state
+
+    stores = warm_state().stores
+    for key, (stamp, _) in list(stores.items()):
+        try:
+            if _stamp([Path(p) for p in key]) != stamp:
+                del stores[key]
+        except OSError:
+            del stores[key]
 
 
 def _load(store, paths: list[Path]) -> None:

@@ -317,55 +317,20 @@ class _Server:
 
 
 def _housekeeping() -> None:
-    """After a command, once its client has the answer: the deferred writes, then a full
-    garbage collection, and what survives it (the warm state) frozen out of the
-    collector's sight, so the next build's collections do not walk it again."""
+    """After a command, once its client has the answer: the deferred writes, the query
+    stores of graphs that changed let go, then a full garbage collection, and what
+    survives it (the warm state) frozen out of the collector's sight, so the next
+    build's collections do not walk it again."""
     import gc
 
+    from .query import drop_stale_stores
     from .warm import warm_state
 
-    state = warm_state()
-    state.flush()
+    warm_state().flush()
+    drop_stale_stores()
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    built, state.built = state.built, []
-    for out_dir in dict.fromkeys(built):
-        from .query import hold_in_memory, query_files
-
-        _in_background(out_dir)
-        hold_in_memory(query_files(out_dir))
-
-
-_CHILDREN: set[int] = set()
-
-
-def _in_background(out_dir: Path) -> None:
-    """Load the query stores of a fresh build in a child process, at low priority, so
-    that the analyst's first `kg query` after the build need not wait for them, and the
-    server can take the next command meanwhile."""
-    for pid in list(_CHILDREN):  # reap the children that have finished
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                _CHILDREN.discard(pid)
-        except ChildProcessError:
-            _CHILDREN.discard(pid)
-    pid = os.fork()
-    if pid:
-        _CHILDREN.add(pid)
-        return
-    code = 0
-    try:
-        os.closerange(3, 1 << 16)  # not the server's socket, lock or clients: only its own files from here
-        os.nice(10)
-        from .query import prepare_stores
-
-        prepare_stores(out_dir)
-    except BaseException as exc:  # noqa: BLE001 - a child reports and exits, whatever happened
-        print(f"kg server: preparing the query store of {out_dir} failed: {exc}", file=sys.stderr, flush=True)
-        code = 1
-    finally:
-        os._exit(code)
 
 
 def _ontology_signature() -> tuple:

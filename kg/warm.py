@@ -30,7 +30,6 @@ class WarmState:
         self.results: dict[str, ExtractionResult] = {}
         self.results_seen: dict[str, ExtractionResult] = {}
         self.pending: list[tuple[str, Path, Callable[[], None]]] = []
-        self.built: list[Path] = []  # the out dirs whose Turtle the last command wrote
         self.stores: dict[tuple[str, ...], tuple[tuple, object]] = {}  # files -> (their stamp, in-memory store)
 
     @staticmethod
