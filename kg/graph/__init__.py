@@ -93,12 +93,15 @@ class KnowledgeGraph:
     merges: tuple[EntityMerge, ...] = ()  # the entities deduplication merged away, and why
 
     def degree(self) -> Counter:
-        """Mentions per entity over all edges (for sizing nodes)."""
-        out: Counter = Counter()
-        for e in self.edges:
-            out[e.subject.id] += e.mentions
-            out[e.object.id] += e.mentions
-        return out
+        """Mentions per entity over all edges (for sizing nodes); computed once per graph."""
+        known = self.__dict__.get("_degree")
+        if known is None:
+            known = Counter()
+            for e in self.edges:
+                known[e.subject.id] += e.mentions
+                known[e.object.id] += e.mentions
+            self.__dict__["_degree"] = known  # a frozen dataclass: its fields are unchanged
+        return Counter(known)
 
 
 def _assertion_key(a: Assertion) -> tuple:
@@ -132,11 +135,12 @@ def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = No
             if kept is None or (kept != a and repr(a) < repr(kept)):
                 assertions[key] = a
     merges: tuple[EntityMerge, ...] = ()
+    ordered = sorted(assertions)
     if dedupe:
-        assertions, seen, merges = _deduplicate(assertions, seen, ontology, rules, names)
+        assertions, seen, merges, ordered = _deduplicate(assertions, ordered, seen, ontology, rules, names)
     grouped: dict[tuple, list[Assertion]] = {}
     entities: dict[str, Entity] = {}
-    for key in sorted(assertions):
+    for key in ordered:
         a = assertions[key]
         grouped.setdefault((a.subject.id, a.relation, a.object.id, a.polarity), []).append(a)
         for ent in (a.subject, a.object, a.attributed_to):
@@ -149,33 +153,36 @@ def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = No
                           tuple(articles[k] for k in sorted(articles)), seen_as, merges)
 
 
-def _deduplicate(assertions: dict[tuple, Assertion], seen: dict[str, set[tuple[str, str]]],
+def _deduplicate(assertions: dict[tuple, Assertion], ordered: list[tuple], seen: dict[str, set[tuple[str, str]]],
                  ontology: Ontology | None, rules: MergeRules | None, names: NameTables | None,
-                 ) -> tuple[dict[tuple, Assertion], dict[str, set[tuple[str, str]]], tuple[EntityMerge, ...]]:
-    """Rewrite the assertions onto the canonical entities (see kg.graph.dedupe)."""
+                 ) -> tuple[dict[tuple, Assertion], dict[str, set[tuple[str, str]]], tuple[EntityMerge, ...],
+                            list[tuple]]:
+    """Rewrite the assertions onto the canonical entities (see kg.graph.dedupe); with
+    them, their keys in order (`ordered` is the keys of `assertions` sorted)."""
     ontology = ontology if ontology is not None else load_ontology()
     names = names if names is not None else load_name_tables()
     rules = rules if rules is not None else load_merge_rules(names, DEFAULT_MERGES_FILE)
     entities: dict[str, Entity] = {}
     documents: dict[str, set[str]] = {}
-    for key in sorted(assertions):
+    for key in ordered:
         a = assertions[key]
         for ent in (a.subject, a.object, a.attributed_to):
             if ent is not None:
                 entities.setdefault(ent.id, ent)
                 documents.setdefault(ent.id, set()).add(a.evidence.doc_id)
     if not any(not e.in_ontology for e in entities.values()):
-        return assertions, seen, ()
+        return assertions, seen, (), ordered
     resolution = resolve_entities(
         entities, tables=names, rules=rules, ontology=ontology,
         languages={i: sorted({lang for lang, _ in seen.get(i, ()) if lang}) for i in entities},
         documents={i: len(d) for i, d in documents.items()})
     canonical = resolution.canonical
     if not resolution.merges:
-        return assertions, seen, ()
+        return assertions, seen, (), ordered
     symmetric = {name for name, rel in ontology.relations.items() if rel.symmetric}
     rewritten: dict[tuple, Assertion] = {}
-    for key in sorted(assertions):  # two spellings in one sentence become one assertion: keep the first by key
+    changed = False
+    for key in ordered:  # two spellings in one sentence become one assertion: keep the first by key
         a = assertions[key]
         subject, obj = canonical[a.subject.id], canonical[a.object.id]
         if a.relation in symmetric and obj.id < subject.id:
@@ -186,7 +193,9 @@ def _deduplicate(assertions: dict[tuple, Assertion], seen: dict[str, set[tuple[s
             continue
         a = replace(a, subject=subject, object=obj, attributed_to=by)
         rewritten.setdefault(_assertion_key(a), a)
+        changed = True
     merged_seen: dict[str, set[tuple[str, str]]] = {}
     for ident, forms in seen.items():
         merged_seen.setdefault(canonical[ident].id if ident in canonical else ident, set()).update(forms)
-    return rewritten, merged_seen, resolution.merges
+    # Unchanged, the keys are still in order; rewritten, nearly so (a fast sort).
+    return rewritten, merged_seen, resolution.merges, sorted(rewritten) if changed else ordered
