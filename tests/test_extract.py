@@ -76,7 +76,112 @@ def test_rule(extractor, lang, sentence, expected):
     assert expected in found(extractor, lang, sentence)
 
 
+# Clause structure: who is the subject of a verb whose nearest name before it is
+# something else (an object, a parenthesis), and what "the two countries" are.
+# (subject, relation, object, polarity, modality); symmetric pairs in id order.
+CLAUSE_CASES = [
+    # The object of allow/permit is the subject of the infinitive; a purpose
+    # clause shares the subject of the verb whose object stands before it.
+    ("en", "Lukashenko allowed Moscow to use Belarusian territory to launch its invasion of Ukraine.",
+     ("Russia", "attacks", "Ukraine", "positive", "asserted")),
+    ("en", "Russia used Belarusian territory to launch strikes on Ukraine.",
+     ("Russia", "attacks", "Ukraine", "positive", "asserted")),
+    ("id", "Lukashenko mengizinkan Moskow untuk menggunakan wilayah Belarus untuk melancarkan invasi ke Ukraina.",
+     ("Russia", "usesTerritoryOf", "Belarus", "positive", "asserted")),
+    ("fr", "Minsk a autorisé la Russie à déployer des missiles en Biélorussie.",
+     ("Russia", "deploysTo", "Belarus", "positive", "asserted")),
+    ("uk", "Лукашенко дозволив Москві використати територію Білорусі для вторгнення в Україну.",
+     ("Russia", "attacks", "Ukraine", "positive", "asserted")),
+    # A coordinated verb shares the subject of the clause's first verb.
+    ("en", "Ukraine accused Belarus of massing troops near the border and warned Minsk against provocations.",
+     ("Ukraine", "threatens", "Belarus", "positive", "asserted")),
+    ("en", "Belarus is not a member of NATO and has been Russia's closest ally since 2022.",
+     ("Belarus", "allyOf", "Russia", "positive", "asserted")),
+    ("ru", "Украина обвинила Белоруссию в наращивании войск у границы и предупредила Минск о последствиях.",
+     ("Ukraine", "threatens", "Belarus", "positive", "asserted")),
+    ("id", "Rusia memindahkan pasukan ke Belarus dan mengerahkan rudal ke Grodno.",
+     ("Russia", "deploysTo", "GrodnoRegion", "positive", "asserted")),
+    # "said its units": the speaker of a "said" coordinated with an earlier verb.
+    ("en", "Belarus's Defence Ministry denied any plans to attack Ukraine and said its units were conducting "
+           "drills with Russian forces.", ("Belarus", "conductsExerciseWith", "Russia", "positive", "reported")),
+    # "The two countries": the last two states the sentence names before it.
+    ("en", "Putin congratulated Lukashenko and said the two countries would deepen military cooperation.",
+     ("Belarus", "cooperatesWith", "Russia", "positive", "hypothetical")),
+    ("ru", "Минск не планирует стягивать войска к границам с Польшей и Литвой и не угрожает этим странам.",
+     ("Belarus", "threatens", "Poland", "negative", "asserted")),
+    # A parenthesis between the subject and its verb does not take its place.
+    ("en", "Lithuania, which also borders Belarus, said it would close its border crossings with Belarus.",
+     ("Lithuania", "reinforcesBorderWith", "Belarus", "positive", "hypothetical")),
+    ("ru", "Литва, граничащая с Белоруссией, закрыла границу с Белоруссией.",
+     ("Lithuania", "reinforcesBorderWith", "Belarus", "positive", "asserted")),
+    ("id", "Lituania, yang berbatasan dengan Belarus, kemudian mengerahkan pasukan ke Grodno.",
+     ("Lithuania", "deploysTo", "GrodnoRegion", "positive", "asserted")),
+    ("uk", "Литва, як і Польща та Латвія, є членом НАТО.", ("Lithuania", "memberOf", "NATO", "positive", "asserted")),
+    ("uk", "Литва, як і Польща та Латвія, є членом НАТО.", ("Poland", "memberOf", "NATO", "positive", "asserted")),
+    # A place after a possessor is the object; a border right after the object.
+    ("en", "Ukraine launched an incursion into Russia's Kursk region.",
+     ("Ukraine", "attacks", "KurskOblast", "positive", "asserted")),
+    ("en", "Poland moved troops to the Belarusian border.",
+     ("Poland", "reinforcesBorderWith", "Belarus", "positive", "asserted")),
+    # "Never ... unless": denied, and possible on a condition; both are read.
+    ("en", "Lukashenko said Belarus would never join the war in Ukraine unless it was attacked.",
+     ("Belarus", "joinsWarAgainst", "Ukraine", "positive", "hypothetical")),
+    ("en", "Lukashenko said Belarus would never join the war in Ukraine unless it was attacked.",
+     ("Belarus", "joinsWarAgainst", "Ukraine", "negative", "hypothetical")),
+    ("fr", "La Biélorussie n'entrera pas en guerre contre l'Ukraine, sauf si un soldat ukrainien franchit notre "
+           "frontière.", ("Belarus", "joinsWarAgainst", "Ukraine", "positive", "hypothetical")),
+    ("ru", "Белоруссия не вступит в войну против Украины, если только не подвергнется нападению.",
+     ("Belarus", "joinsWarAgainst", "Ukraine", "positive", "hypothetical")),
+    ("id", "Belarus tidak akan ikut berperang melawan Ukraina kecuali jika wilayahnya diserang.",
+     ("Belarus", "joinsWarAgainst", "Ukraine", "positive", "hypothetical")),
+    # "The country" as an object is the state last a subject.
+    ("en", "Belarus hosts Wagner fighters. Russian missiles would be stationed in the country next year.",
+     ("Russia", "deploysTo", "Belarus", "positive", "hypothetical")),
+    ("fr", "La Biélorussie accueille les combattants de Wagner. Des missiles russes seront déployés dans le pays.",
+     ("Russia", "deploysTo", "Belarus", "positive", "asserted")),
+    # "X, its closest ally": the owner of the pronoun is the other party.
+    ("en", "The Kremlin said Russia would respond with all means if Poland attacked Belarus, its closest ally.",
+     ("Belarus", "allyOf", "Russia", "positive", "reported")),
+    ("uk", "Путін зустрівся з Лукашенком, своїм найближчим союзником.",
+     ("Belarus", "allyOf", "Russia", "positive", "asserted")),
+    # "It" is not the demonym of the sentence before ("Russian missiles").
+    ("en", "Belarus accused Poland of provocations. Russian missiles were stationed in Belarus. "
+           "It also accused Lithuania of provocations.", ("Belarus", "accuses", "Lithuania", "positive", "asserted")),
+]
+
+
+@pytest.mark.parametrize("lang, sentence, expected", CLAUSE_CASES)
+def test_clause_structure(extractor, lang, sentence, expected):
+    result = extractor.extract(Article(doc_id=f"t.{lang}", text=sentence, lang=lang, date="2024-08-13"))
+    got = {(a.subject.id, a.relation, a.object.id, a.polarity, a.modality) for a in result.assertions}
+    assert expected in got
+
+
 @pytest.mark.parametrize("lang, sentence, forbidden", [
+    # The subject of an infinitive after allow/permit is the one allowed, not the one allowing.
+    ("en", "Lukashenko allowed Moscow to use Belarusian territory to launch its invasion of Ukraine.",
+     ("Belarus", "attacks", "Ukraine", "positive")),
+    ("uk", "Лукашенко дозволив Москві використати територію Білорусі для вторгнення в Україну.",
+     ("Belarus", "attacks", "Ukraine", "positive")),
+    # The object of the first of two coordinated verbs is not the subject of the second.
+    ("ru", "Россия перебросила войска в Белоруссию и разместила ракеты под Гродно.",
+     ("Belarus", "deploysTo", "GrodnoRegion", "positive")),
+    ("id", "Rusia memindahkan pasukan ke Belarus dan mengerahkan rudal ke Grodno.",
+     ("Belarus", "deploysTo", "GrodnoRegion", "positive")),
+    ("en", "Belarus is not a member of NATO and has been Russia's closest ally since 2022.",
+     ("NATO", "allyOf", "Russia", "positive")),
+    # A name inside a parenthesis is not the subject of the verb after it.
+    ("en", "Lukashenko, an ally of Putin, deployed troops to Grodno.", ("Russia", "deploysTo", "GrodnoRegion", "positive")),
+    # Two coordinated regions do not lie in each other.
+    ("en", "Kyiv reinforced its positions in the Volyn and Chernihiv regions.",
+     ("VolynOblast", "locatedIn", "ChernihivOblast", "positive")),
+    ("uk", "Україна перекинула підрозділи на Волинь і Рівненщину.", ("VolynOblast", "locatedIn", "RivneOblast", "positive")),
+    # Only an apposition's pronoun names the other party of "its ally".
+    ("fr", "Le Kremlin a déclaré que la Russie riposterait si la Pologne attaquait la Biélorussie, son plus proche "
+           "allié.", ("Poland", "allyOf", "Russia", "positive")),
+    # "to the Belarusian border" is the border, not Belarus.
+    ("en", "Poland moved troops to the Belarusian border.", ("Poland", "deploysTo", "Belarus", "positive")),
+
     # Moving to the border with X is not deploying to X.
     ("en", "Poland moved troops to its border with Belarus.", ("Poland", "deploysTo", "Belarus", "positive")),
     ("id", "Presiden Belarusia Alexander Lukashenko mengerahkan pasukannya ke wilayah perbatasan dengan Ukraina.",

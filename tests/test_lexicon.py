@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from kg.errors import LexiconError, OntologyError
+from kg.extract.patterns import load_clause_words
 from kg.lexicon import load_lexicon, parse_lexicon
 from kg.model import SUPPORTED_LANGUAGES
 from kg.ontology import DEFAULT_ONTOLOGY_DIR, load_ontology
@@ -45,3 +46,23 @@ def test_broken_ontology_is_refused_with_the_file_name(tmp_path):
     with pytest.raises(OntologyError) as err:
         load_ontology(broken)
     assert "entities.ttl" in str(err.value)
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("en:\n  controls: [allow]\n", "unknown kind 'controls'", 2),
+    ("en:\n  control: allow\n", "expected a list of words", 2),
+    ("en: [allow]\n", "expected a mapping", 1),
+    ("en:\n  control: [allow\n", "not valid YAML", None),
+])
+def test_bad_clause_words_name_the_problem(tmp_path, text, message, line):
+    (tmp_path / "clauses.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        load_clause_words("en", tmp_path)
+    assert message in str(err.value) and "clauses.yaml" in str(err.value)
+    if line:
+        assert err.value.line == line
+
+
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_every_language_lists_control_verbs(lang):
+    assert load_clause_words(lang, DEFAULT_ONTOLOGY_DIR / "lexicons").get("control")

@@ -17,20 +17,22 @@ from spacy.tokens import Doc
 from ..dates import find_dates
 from ..lexicon import load_lexicon
 from ..model import Article, Assertion, Entity, Evidence, ExtractionResult, Mention
-from ..ontology import Ontology
+from ..ontology import DEFAULT_ONTOLOGY_DIR, Ontology
 from .gazetteer import gazetteer_for, token_columns
+from .patterns import load_clause_words
 from .profiles import PROFILES, fold, load_pipeline, warm_tokenizer
 from .rules import Arg, CompiledLexicon, Found, SentenceRules
 
 #: Bumped whenever the rules change what they output, so caches are invalidated.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 
 @functools.lru_cache(maxsize=16)
 def _compiled(ontology: Ontology, lang: str, lexicon_dir: str | None) -> CompiledLexicon:
     relations = frozenset(ontology.relations)
     lexicon = load_lexicon(lang, relations) if lexicon_dir is None else load_lexicon(lang, relations, lexicon_dir)
-    return CompiledLexicon(lexicon)
+    clauses = load_clause_words(lang, DEFAULT_ONTOLOGY_DIR / "lexicons" if lexicon_dir is None else lexicon_dir)
+    return CompiledLexicon(lexicon, clauses)
 
 
 class Extractor:
@@ -146,10 +148,15 @@ class Extractor:
                     break
             args.append(Arg(f.entry.entity, f.start, f.end, f.entry.kind, state, agent))
         args += self._unknown_people(rules, sent, args)
-        # "Both countries": the two states named last stand in for the phrase.
-        for bs, be in rules._cues("both", sent.start, sent.end):
-            for ent in rules.salient_pair():
-                args.append(Arg(ent, bs, be, "both"))
+        # "Both countries": the two states the sentence names, else the two the
+        # document names most, stand in for the phrase.
+        both = rules._cues("both", sent.start, sent.end)
+        if both:
+            args.sort(key=lambda a: a.start)
+            salient = rules.salient_pair()
+            for bs, be in both:
+                for ent in rules.sentence_pair(args, bs) or salient:
+                    args.append(Arg(ent, bs, be, "both"))
         return sorted(args, key=lambda a: (a.start, a.entity.id))
 
     def _unknown_people(self, rules: SentenceRules, sent, args: list[Arg]) -> list[Arg]:

@@ -11,14 +11,62 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import yaml
+
+from ..errors import LexiconError
 from .profiles import fold, lemmatize_phrase
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer
 
 GAP = 4  # tokens a "..." may skip
+
+#: The word lists of ontology/lexicons/clauses.yaml, per language.
+CLAUSE_KINDS = frozenset({"control", "infinitive", "unless"})
+
+
+def load_clause_words(lang: str, directory: Path | str) -> dict[str, tuple[str, ...]]:
+    """One language's lists of `clauses.yaml` (control verbs, infinitive markers);
+    none if the file is absent. An unknown kind or a list that is not of words
+    is refused with the file and line."""
+    path = Path(directory) / "clauses.yaml"
+    return dict(_clause_words(str(path)).get(lang, {}))
+
+
+@functools.lru_cache(maxsize=8)
+def _clause_words(path: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LexiconError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                           mark.line + 1 if mark else None) from exc
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    if root is None:
+        return out
+    if not isinstance(root, yaml.MappingNode):
+        raise LexiconError(path, "expected a mapping of language -> {kind: [words]}", root.start_mark.line + 1)
+    for lang_node, kinds in root.value:
+        if not isinstance(kinds, yaml.MappingNode):
+            raise LexiconError(path, f"{lang_node.value}: expected a mapping of kind -> [words]",
+                               kinds.start_mark.line + 1)
+        lists = out.setdefault(str(lang_node.value), {})
+        for kind_node, words in kinds.value:
+            line = kind_node.start_mark.line + 1
+            if kind_node.value not in CLAUSE_KINDS:
+                raise LexiconError(path, f"unknown kind {kind_node.value!r}; allowed: {sorted(CLAUSE_KINDS)}", line)
+            if not isinstance(words, yaml.SequenceNode) or not all(
+                    isinstance(w, yaml.ScalarNode) for w in words.value):
+                raise LexiconError(path, f"{kind_node.value}: expected a list of words", line)
+            lists[kind_node.value] = tuple(str(w.value).strip() for w in words.value if str(w.value).strip())
+    return out
 
 
 @dataclass(frozen=True)

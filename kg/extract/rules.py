@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
 from ..ontology import Ontology
-from .patterns import PhraseSet, TokenKeys, compile_phrase, payload_order
+from .patterns import GAP, PhraseSet, TokenKeys, compile_phrase, payload_order
 from ..lexicon import Lexicon, Trigger
 
 # Relations in which a person acts only on behalf of the state: "Lukashenko
@@ -81,7 +81,7 @@ class DocState:
 class CompiledLexicon:
     """A lexicon's phrases compiled for one language's pipeline."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, clauses: dict[str, tuple[str, ...]] | None = None) -> None:
         lang = lexicon.language
         self.lexicon = lexicon
         self.triggers = PhraseSet()
@@ -90,7 +90,8 @@ class CompiledLexicon:
                 self.triggers.add(compile_phrase(lang, words), trig)
         self.cues: dict[str, PhraseSet] = {}
         self.all_cues = PhraseSet()  # every kind at once, for one pass per sentence
-        for kind, phrases in lexicon.cues.items():
+        # The lists of clauses.yaml (control verbs, infinitive markers) are cues like the others.
+        for kind, phrases in [*lexicon.cues.items(), *(clauses or {}).items()]:
             ps = PhraseSet()
             for phrase in phrases:
                 compiled = compile_phrase(lang, tuple(phrase.split()))
@@ -147,11 +148,16 @@ class SentenceRules:
         self.stop = flags[:, 1].tolist() if flags is not None else []
         self._sentence_args: list[Arg] = []  # every mention of the current sentence
         self._clause_punct: list[int] = []
+        self._commas: list[int] | None = None  # the commas of the current sentence, once asked for
         self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
         self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
         self._titles: list[tuple[int, int, object]] | None = None  # role titles of the current sentence
         self._entities: dict[str, Entity | None] = {}
         self._fits: dict[tuple[int, str, str], Entity | None] = {}  # (id(arg), relation, side) -> entity
+        # The verbs read so far in the current sentence, in order, as (trigger start,
+        # subjects, objects): a coordinated verb or a purpose clause shares their subjects.
+        self._verb_subjects: list[tuple[int, list[Arg], list[Arg]]] = []
+        self._trigger_starts: frozenset[int] = frozenset()  # where the current sentence's triggers start
 
     # ---------------------------------------------------------------- helpers
     def index(self, sent: Span) -> None:
@@ -163,6 +169,7 @@ class SentenceRules:
         self._titles = None
         text = self.text
         self._clause_punct = [k for k in range(sent.start, sent.end) if text[k] in _CLAUSE_PUNCT]
+        self._commas = None
         for s, e, kind in self.lex.all_cues.spans(self.keys, sent.start, sent.end):
             kind = str(kind)
             spans = index.get(kind)
@@ -290,6 +297,8 @@ class SentenceRules:
                 continue
             if len(between) > 6 or not all(self._is_joiner(k) for k in between):
                 break
+            if self._trigger_starts and not self._trigger_starts.isdisjoint(between):
+                break  # "a member of NATO and has been Russia's ally": a verb ends the list
             if (nxt.entity.type == "Person") != (anchor.entity.type == "Person"):
                 break  # "Poland, Lithuania and Latvia", "Putin and Lukashenko": like joins like
             if not any(self.text[k] == "," or self._has_cue("coordinators", k, k + 1) for k in between) \
@@ -415,6 +424,8 @@ class SentenceRules:
                 continue
             if len(gap) and not all(self.text[k] == "," or self.stop[k] or len(self.text[k]) <= 3 for k in gap):
                 continue
+            if self._cues("coordinators", first.end, second.start):
+                continue  # "the Volyn and Chernihiv regions": two places side by side
             if not self.ont.fits("locatedIn", first.entity.type, second.entity.type):
                 continue
             known = self.ont.facts_about(first.entity.id, "locatedIn")
@@ -469,6 +480,12 @@ class SentenceRules:
         before = [a for a in args if left <= a.start and a.end <= ts and fit(a, trig.relation, "subject")]
         if before:
             anchor = before[-1]
+            group = self._parenthetical_subjects(args, anchor, ts, trig.relation, fit)
+            if group:
+                return group, "left"
+            inherited = self._inherited_subject(args, anchor, left, ts, trig.relation, fit)
+            if inherited is not None:
+                return inherited
             return self.coordinated([a for a in args if a.end <= ts], anchor, -1), "left"
         if self._starts_with_relative(left):
             antecedent = [a for a in args if a.end <= left and fit(a, trig.relation, "subject")]
@@ -481,9 +498,9 @@ class SentenceRules:
         if self._has_cue("pronouns", left, ts):
             speech = self._cues("speech", sent.start, left + 1)
             if speech:
-                said = [a for a in args if a.end <= speech[-1][0] and fit(a, trig.relation, "subject")]
+                said = self._subject_before(args, speech[-1][0], trig.relation, fit)
                 if said:
-                    return [said[-1]], "pronoun"
+                    return said, "pronoun"
             if self.state.last_subject:
                 return list(self.state.last_subject), "pronoun"
         if prev_subject:
@@ -498,6 +515,111 @@ class SentenceRules:
             if len(later) >= 2 or (later and any(a.end <= ts for a in args if left <= a.start)):
                 return [later[-1]], "postverbal"
         return [], ""
+
+    def _inherited_subject(self, args: list[Arg], anchor: Arg, left: int, ts: int, relation: str,
+                           fit) -> tuple[list[Arg], str] | None:
+        """The subject a verb shares with an earlier verb, where the name nearest
+        before it is that verb's object, or None to keep the nearest name.
+
+        - A coordinated verb: "Ukraine accused Belarus ... and warned Minsk",
+          "Russia moved troops to Belarus and deployed missiles": the subject of
+          the verb before the coordinator.
+        - An infinitive: after a control verb its object is the subject ("allowed
+          Moscow to use ..."); otherwise it is a purpose clause whose subject is
+          the earlier verb's ("used Belarusian territory to launch its invasion").
+        """
+        lo = anchor.end
+        if lo >= ts:
+            return None
+        joint = None
+        marker = self._cues("infinitive", lo, ts)
+        marker = marker if marker and ts - marker[-1][1] <= GAP else []
+        if marker:
+            joint = marker[-1][0]
+            if self._has_cue("control", max(self._bounds[0], anchor.start - 3), anchor.start):
+                return [anchor], "control"
+        if joint is None:
+            joints = self._cues("coordinators", lo, ts)
+            if not joints:
+                return None
+            joint = joints[-1][0]
+        if any(joint < a.start < ts for a in args):
+            return None  # "... and Lithuania closed": a subject of its own
+        ident = anchor.entity.id
+        # Only an earlier verb of the clause ("..., and said that Moscow would continue
+        # to back Minsk" shares nothing) whose own object the name is (or its
+        # repetition, "the CSTO (ODKB)"): in "if Kyiv decided to attack", Kyiv is
+        # the subject of a verb that is no trigger.
+        verbs = [v for v in self._verb_subjects if left <= v[0] < anchor.start]
+        if not any(o.entity.id == ident for v in verbs for o in v[2]):
+            return None
+        if marker:
+            # The purpose clause belongs to the verb whose object the name is.
+            subjects = next(v[1] for v in reversed(verbs) if any(o.entity.id == ident for o in v[2]))
+        else:
+            # A coordinated verb shares the subject of the clause's first verb, not
+            # of a verb inside its object ("accused Belarus of massing troops ... and warned").
+            subjects = verbs[0][1]
+        if all(a.entity.id != ident and fit(a, relation, "subject") for a in subjects):
+            return list(subjects), "shared"
+        return None
+
+    def _parenthetical_head(self, args: list[Arg], anchor: Arg, ts: int) -> Arg | None:
+        """The name a parenthesis between commas is about, where the nearest name
+        before a verb stands inside it: "Lithuania, which also borders Belarus,
+        said ...", "Lukashenko, an ally of Putin, deployed ..."; None otherwise."""
+        if anchor.end >= ts:
+            return None  # no room for the closing comma between the name and the verb
+        commas = self._commas
+        if commas is None:
+            lo, hi = self._bounds
+            text = self.text
+            commas = self._commas = [k for k in range(lo, hi) if text[k] == ","]
+        at = bisect_left(commas, ts)
+        if not at or commas[at - 1] < anchor.end or ts - commas[at - 1] > 3:
+            return None  # the parenthesis closes right before the verb
+        close = commas[at - 1]
+        at = bisect_left(commas, anchor.start)
+        if not at:
+            return None
+        opening = commas[at - 1]
+        head = [a for a in args if a.end == opening]
+        if not head:
+            return None
+        inside = [a for a in args if opening < a.start < close]
+        named = {k for a in inside for k in range(a.start, a.end)}
+        if all(k in named or self._is_joiner(k) for k in range(opening + 1, close)):
+            return None  # a list of names ("Poland, Lithuania and Latvia, ..."), no parenthesis
+        return head[-1]
+
+    def _parenthetical_subjects(self, args: list[Arg], anchor: Arg, ts: int, relation: str, fit) -> list[Arg]:
+        """The subjects of a verb after a parenthesis (see `_parenthetical_head`):
+        its head, and the names of an inclusive parenthesis ("Lithuania, like
+        Poland and Latvia, is a member of NATO")."""
+        head = self._parenthetical_head(args, anchor, ts)
+        if head is None or not fit(head, relation, "subject"):
+            return []
+        group = self.coordinated([a for a in args if a.end <= head.end], head, -1)
+        joint = self._cues("coordinators", head.end, anchor.start)
+        first = next((a for a in args if a.start > head.end), None)
+        if joint and first is not None and joint[0][0] < first.start:
+            group += [a for a in self.coordinated([a for a in args if a.end <= ts], anchor, -1)
+                      if a not in group and fit(a, relation, "subject")]
+        return group
+
+    def _subject_before(self, args: list[Arg], pos: int, relation: str, fit) -> list[Arg]:
+        """Who speaks at a verb of saying at `pos`: the nearest fitting name before
+        it, or, where that name is the object of a verb coordinated with "said"
+        ("Minsk denied plans to attack Ukraine and said its units ..."), the
+        subject of that verb."""
+        said = [a for a in args if a.end <= pos and fit(a, relation, "subject")]
+        if not said:
+            return []
+        group = self._parenthetical_subjects(args, said[-1], pos, relation, fit)
+        if group:
+            return group
+        inherited = self._inherited_subject(args, said[-1], self._bounds[0], pos, relation, fit)
+        return inherited[0] if inherited is not None else [said[-1]]
 
     def _plural_antecedent(self, ts: int, relation: str, fit) -> list[Arg]:
         """What "they" stands for: the last subject if it was several actors
@@ -538,7 +660,15 @@ class SentenceRules:
             if subj and subj[0].lower_ != "qui":
                 return self._args_in(args, subj[0])
             if verb.dep_ in ("conj", "xcomp", "advcl", "obj", "obl", "obl:arg", "obl:mod") and verb.head is not verb:
+                complement = verb.dep_ == "xcomp"
                 verb = verb.head
+                if complement and self._has_cue("control", verb.i, verb.i + 1):
+                    # "a permis à Moscou d'utiliser ...": the object of a control verb does it.
+                    for child in verb.children:
+                        if child.dep_ in ("obj", "iobj", "obl:arg"):
+                            found = self._args_in(args, child)
+                            if found:
+                                return found
                 continue
             if verb.dep_ in ("acl:relcl", "acl") and verb.head is not verb:
                 target = verb.head
@@ -603,18 +733,84 @@ class SentenceRules:
         else:
             first = next((a for a in window if fits(a)), None)
             chosen = [first] if first else []
+        if not chosen:
+            chosen = (self._anaphoric_object(subjects, te, right, trig, fits)
+                      or self._possessive_object(sent, args, subjects, ts, trig, fits))
         if not chosen and trig.reach == "sentence":
             before = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
             chosen = before[-1:]
         if not chosen:
             return [], False
+        chosen = [self._possessed_place(args, c, fits) for c in chosen]
         group: list[Arg] = []
         for c in chosen:
+            if c.kind == "anaphor":
+                group.append(c)  # no name of the sentence, so nothing coordinated with it
+                continue
             for a in self.coordinated([a for a in args if a.start >= c.start], c, +1):
                 if a not in group:
                     group.append(a)
-        border = trig.border and self._has_cue("border", te, chosen[0].start)
+        # "to its border with Belarus", and "to the Belarusian border", "near the two countries' border".
+        first = chosen[0]
+        border = trig.border and (self._has_cue("border", te, first.start) or any(
+            s in (first.end, first.end + 1) for s, _ in self._cues("border", first.end, first.end + 3)))
         return group, border
+
+    def _anaphoric_object(self, subjects: list[Arg], te: int, right: int, trig: Trigger, fits) -> list[Arg]:
+        """A state named by a noun after the trigger's preposition ("stationed in
+        the country", "déployés dans le pays"): the last state that was a subject,
+        else the state the document names most, other than this subject."""
+        nouns = [s for s, e in self._cues("pronouns", te, right) if e - s > 1]
+        if not nouns:
+            return []  # the common case: no "the country" after the trigger
+        starts = [pe for _, pe in self._prep_spans(trig, te, right)] if trig.preps else [te]
+        for pe in starts:
+            for s, e in self._cues("pronouns", pe, min(pe + 3, right)):
+                if e - s < 2 or s > pe + 1:
+                    continue  # "it", "its": pronouns of subjects, not nouns
+                own = {ent.id for a in subjects if (ent := self._fit(a, trig.relation, "subject")) is not None}
+                states = [a.state if a.kind == "capital" and a.state else a.entity for a in self.state.last_subject]
+                for ent in states + self.salient_pair():
+                    if ent.type == "Country" and ent.id not in own:
+                        arg = Arg(ent, s, e, "anaphor")
+                        return [arg] if fits(arg) else []
+                return []
+        return []
+
+    def _possessive_object(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, trig: Trigger,
+                           fits) -> list[Arg]:
+        """The owner of a relational noun after a possessive pronoun, where no
+        object follows ("... if Poland attacked Belarus, its closest ally"): who
+        speaks in the sentence, else the last subject, other than this subject."""
+        # An apposition to the subject ("X, its ally"; "it warned" is a subject
+        # pronoun), of a symmetric relation: "its ally", "its partner" name the other party.
+        if not subjects or not self.ont.relations[trig.relation].symmetric:
+            return []
+        pronoun = self._cues("pronouns", max(self._bounds[0], ts - 1), ts)
+        comma = pronoun[0][0] - 1 if pronoun else -1
+        if comma < self._bounds[0] or self.text[comma] != "," or not any(a.end == comma for a in subjects):
+            return []
+        own = {a.entity.id for a in subjects}
+        speech = self._cues("speech", sent.start, ts)
+        said = self._subject_before(args, speech[-1][0], "", lambda a, relation, side: True) if speech else []
+        for arg in said + self.state.last_subject:
+            ent = arg.state if arg.kind == "capital" and arg.state else arg.entity
+            found = Arg(ent, ts, ts, "anaphor", arg.state)
+            if ent.id not in own and fits(found):
+                return [found]
+        return []
+
+    def _possessed_place(self, args: list[Arg], owner: Arg, fits) -> Arg:
+        """The place a possessor introduces, as the object: "an incursion into
+        Russia's Kursk region" is into the Kursk region (which lies in Russia)."""
+        kinds = self._single.get(owner.end)
+        if not kinds or "possessive" not in kinds:
+            return owner
+        place = next((a for a in args if a.start == owner.end + 1), None)
+        if (place is not None and place.entity.type in ("Region", "City", "MilitarySite") and fits(place)
+                and self.ont.fits("locatedIn", place.entity.type, owner.entity.type)):
+            return place
+        return owner
 
     def _prep_spans(self, trig: Trigger, start: int, end: int) -> list[tuple[int, int]]:
         ps = self.lex.preps[id(trig)]
@@ -669,8 +865,8 @@ class SentenceRules:
         """Who made the claim: the subject before "said", the name after "according to"."""
         s, e = cue
         if kind == "speech":
-            cands = [a for a in args if a.end <= s]
-            return self._speaker_entity(cands[-1]) if cands else None
+            said = self._subject_before(args, s, "", lambda a, relation, side: True)
+            return self._speaker_entity(said[0]) if said else None
         cands = [a for a in args if e <= a.start <= e + 4]
         if cands:
             return self._speaker_entity(cands[0])
@@ -695,15 +891,19 @@ class SentenceRules:
         instruments = [a.entity.label for a in args if a.entity.type == "WeaponSystem"]
         prev_subject: list[Arg] | None = None
         named = {k for a in args for k in range(a.start, a.end)}  # the tokens of the mentions
-        for ts, te, trig in self.triggers(sent):
-            if ts in named or te - 1 in named:
-                continue  # a word of a name ("Collective Security Treaty Organisation"); gaps may hold names
+        # A word of a name ("Collective Security Treaty Organisation") is no trigger; gaps may hold names.
+        triggers = [t for t in self.triggers(sent) if t[0] not in named and t[1] - 1 not in named]
+        self._trigger_starts = frozenset(ts for ts, _, _ in triggers)
+        self._verb_subjects = []
+        for ts, te, trig in triggers:
             left, right = self.clause(sent, ts, te)
             subjects, how = self.subjects(sent, free, ts, te, left, right, trig, prev_subject)
             relation = trig.relation
             objects, border = self.objects(sent, free, subjects, ts, te, right, trig, how)
             if border:
                 relation = "reinforcesBorderWith"
+            if subjects and how in _VERB_SUBJECTS:
+                self._verb_subjects.append((ts, subjects, objects))
             rel = self.ont.relations[relation]
             if not subjects and rel.symmetric and len(objects) > 1:
                 subjects, objects, how = objects, [], "between"  # "le dialogue entre Moscou et Minsk"
@@ -725,7 +925,11 @@ class SentenceRules:
                 kind = "speech" if cue in self._cues("speech", sent.start, ts) else "speech_after"
                 speaker = self.speaker(args, cue, kind)
             confidence = trig.confidence - (0.1 if how not in ("parser", "left") else 0.0)
-            for s_arg, o_arg in pairs:
+            readings = [(polarity, mood)]
+            if polarity == NEGATIVE and self._has_cue("unless", te, self._bounds[1]):
+                # "would never join the war unless attacked": denied, and possible on a condition.
+                readings.append((POSITIVE, HYPOTHETICAL))
+            for (s_arg, o_arg), (polarity, mood) in [(p, r) for p in pairs for r in readings]:
                 if trig.swap:
                     s_arg, o_arg = o_arg, s_arg
                 s_ent, o_ent = self._fit(s_arg, relation, "subject"), self._fit(o_arg, relation, "object")
@@ -742,7 +946,9 @@ class SentenceRules:
                     agent=agent, instrument=instruments[0] if instruments else None,
                     confidence=round(max(0.05, min(confidence, 0.99)), 2),
                     trigger=self.span_text(ts, te), rule=f"trigger:{how}"))
-            if subjects and how in ("left", "parser"):
+            if subjects and how in ("left", "parser") and not all(a.kind == "demonym" for a in subjects):
+                # "Russian missiles would be stationed ...": a demonym qualifies a thing,
+                # and "he" or "it" in the next sentence is not Russia.
                 self.state.last_subject = subjects
         self.title_tokens = set()
         return found
@@ -757,6 +963,24 @@ class SentenceRules:
                 self.state.recent_states.pop(ent.id, None)
                 self.state.recent_states[ent.id] = ent
 
+    def sentence_pair(self, args: list[Arg], before: int) -> list[Entity]:
+        """The last two states a sentence names before a token, by name, capital,
+        demonym or a leader ("Putin congratulated Lukashenko and said the two
+        countries ...", "... borders with Poland and Lithuania and does not
+        threaten these countries"), or none if it names fewer."""
+        states: dict[str, Entity] = {}
+        for a in reversed(args):
+            if a.end > before or a.kind == "both":
+                continue
+            ent = a.state if a.kind == "capital" and a.state else a.entity
+            if ent.type == "Person":
+                ent = self._state_of_person(ent)
+            if ent is not None and ent.type == "Country":
+                states.setdefault(ent.id, ent)
+                if len(states) == 2:
+                    return list(states.values())
+        return []
+
     def salient_pair(self) -> list[Entity]:
         """The two states most named so far in the document."""
         recency = {ident: i for i, ident in enumerate(self.state.recent_states)}
@@ -766,6 +990,10 @@ class SentenceRules:
 
 
 _CLAUSE_PUNCT = frozenset({";", ":", "—"})
+# How a subject was found where it is the subject of a verb (not of a noun, nor a
+# passive's agent): a later coordinated verb or purpose clause may share it.
+_VERB_SUBJECTS = frozenset({"left", "parser", "pronoun", "relative", "shared", "control", "postverbal",
+                            "coordinated-verb"})
 _JOINER_PUNCT = frozenset({",", "(", ")", "«", "»", '"'})
 # A relative pronoun, a clause break or a verb of saying ends a coordination.
 _NOT_JOINERS = frozenset({"relatives", "clause_breaks", "complementizers", "speech", "speech_after"})
