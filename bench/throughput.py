@@ -12,8 +12,11 @@ in spaCy (tokenizer, lemmas, sentences; the parser for French).
 
 spaCy's tokenizer caches each distinct word; a corpus of news repeats most of
 its words, so a long build runs mostly warm. "sent/s" is measured with that
-cache emptied before every pass (each article read once per pass: the words
-repeated across the test articles still hit), "warm" with it kept.
+cache emptied before every pass (flush_tokenizer_cache: each article read once
+per pass, the words repeated across the test articles still hit), "warm" with
+it kept. Only the tokenizer is made cold: the per-word memos of lemmas,
+sentence classes and token columns (kg/extract/profiles.py, gazetteer.py) keep
+what earlier passes filled, as they do across the articles of a build.
 """
 from __future__ import annotations
 

@@ -1,21 +1,29 @@
 """kg's tokenizer (kg/extract/tokenizer.py) against the tokenizer spaCy builds from
 the same language defaults: the same tokens, spaces, offsets and norms for the
-corpora and for every tokenizer exception in the contexts where spaCy's special
-cases, affixes and special-case matcher meet."""
+corpora (cold, and warmed as extraction warms it), for every tokenizer exception
+in the contexts where spaCy's special cases, affixes and special-case matcher
+meet, and for random text; and the claim the regex skips rest on, that spaCy's
+affix regexes find nothing in a word of letters only."""
 from __future__ import annotations
 
+import re
+import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
 import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy import util
 from spacy.attrs import IDX, NORM, ORTH, SPACY
 from spacy.tokenizer import Tokenizer
 
 from kg.extract.profiles import PROFILES
-from kg.extract.tokenizer import CONFIG, KGTokenizer
+from kg.extract.tokenizer import CONFIG, KGTokenizer, LetterSkip, letters_only_match
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 BLANK = [lang for lang, profile in PROFILES.items() if profile.pipeline == "blank"]
 ATTRS = [ORTH, NORM, SPACY, IDX]
 
@@ -34,9 +42,11 @@ def _tokens(doc) -> list:
     return doc.to_array(ATTRS).tolist()
 
 
-def _corpus_texts() -> list[str]:
+@cache
+def _corpus_texts() -> tuple[str, ...]:
     paths = sorted((ROOT / "tests" / "data" / "articles").glob("*/*")) + sorted((ROOT / "seeds").glob("*"))
-    return [p.read_text(encoding="utf-8") for p in paths if p.is_file()]
+    paths += sorted(SHARED_SEEDS.glob("*"))  # the shared seeds, where this checkout has them
+    return tuple(p.read_text(encoding="utf-8") for p in paths if p.is_file())
 
 
 def test_the_tokenizer_is_used_by_blank_pipelines():
@@ -48,6 +58,21 @@ def test_the_tokenizer_is_used_by_blank_pipelines():
 @pytest.mark.parametrize("lang", BLANK)
 def test_corpus_texts_tokenize_as_with_spacy(lang):
     kg, reference = _tokenizers(lang)
+    for text in _corpus_texts():
+        kg._flush_cache()
+        assert _tokens(kg(text)) == _tokens(reference(text))
+
+
+@pytest.mark.parametrize("lang", BLANK)
+def test_corpus_texts_tokenize_as_with_spacy_once_warmed(lang):
+    """As extraction runs: the words of each text put in the cache first
+    (`KGTokenizer.warm`, in a few calls), then the text read from it; and once
+    every text's words are in it."""
+    kg, reference = _tokenizers(lang)
+    kg._flush_cache()
+    for text in _corpus_texts():
+        kg.warm(dict.fromkeys(text.split()))
+        assert _tokens(kg(text)) == _tokens(reference(text))
     for text in _corpus_texts():
         assert _tokens(kg(text)) == _tokens(reference(text))
 
@@ -109,3 +134,151 @@ def test_prefix_finder_finds_what_spacy_searches(lang, text):
     pattern = util.compile_prefix_regex(util.get_lang_class(lang).Defaults.prefixes)
     found, expected = prefix_finder(pattern)(text), pattern.search(text)
     assert (found and found.span()) == (expected and expected.span())
+
+
+# --- The regex skips: a word of letters only is one token ----------------------
+
+
+@pytest.mark.parametrize("pattern, may_match, nonempty", [
+    (r"km", True, True),
+    (r"(?<=[0-9])km", False, False),  # a lookbehind needing a digit
+    (r"(?<![0-9])\.", False, False),
+    (r"x?", True, True),
+    (r"(?<=a)", True, False),  # an empty match only
+    (r"[^,]", True, True),
+    (r"\w", True, True),
+    (r"\d+|\s|\W", False, False),
+    (r"[\u2100-\u2101]", False, False),  # symbols
+    (r"[\u2100-\u2102]", True, True),  # ... and U+2102, a letter
+    (r"(?i:,)", True, True),  # ignoring case: not read, taken to match
+    (r"(a)\1", True, True),  # a back reference: not read, taken to match
+])
+def test_letters_only_match_reads_the_regex(pattern, may_match, nonempty):
+    assert letters_only_match(re.compile(pattern)) == (may_match, nonempty)
+
+
+@cache
+def _affix_regexes(lang: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    defaults = util.get_lang_class(lang).Defaults
+    return (util.compile_prefix_regex(defaults.prefixes), util.compile_suffix_regex(defaults.suffixes),
+            util.compile_infix_regex(defaults.infixes))
+
+
+def _no_affix(lang: str, word: str) -> bool:
+    """What spaCy's own regexes find in a word: no prefix, suffix or infix."""
+    prefix, suffix, infix = _affix_regexes(lang)
+    found = prefix.search(word), suffix.search(word)
+    return all(m is None or m.end() == m.start() for m in found) and not list(infix.finditer(word))
+
+
+@pytest.mark.parametrize("lang", BLANK)
+def test_every_affix_regex_is_skipped_for_letters(lang):
+    """The regexes of the four languages are read as matching no word of letters
+    (Indonesian prefixes: but for words beginning with a currency's letters)."""
+    kg, _ = _tokenizers(lang)
+    for find in (kg.prefix_search, kg.suffix_search, kg.infix_finditer, kg.url_match):
+        assert isinstance(find.__self__, LetterSkip), find
+    starts = {"id": ("IDR", "RMB", "Rp", "SGD", "USD")}.get(lang, ())
+    assert kg._plain_starts == starts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", BLANK)
+def test_no_letter_is_an_affix(lang):
+    """Every letter of Unicode, alone and doubled, against spaCy's regexes."""
+    kg, _ = _tokenizers(lang)
+    prefix, suffix, infix = _affix_regexes(lang)
+    letters = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isalpha()]
+    for word in letters + [c + c for c in letters[::7]]:
+        if kg.is_plain(word) or not word.startswith(kg._plain_starts):
+            assert _no_affix(lang, word), (word, hex(ord(word[0])))
+
+
+LETTERS = st.characters(categories=("Lu", "Ll", "Lt", "Lm", "Lo"))  # what str.isalpha() accepts
+
+
+@pytest.mark.parametrize("lang", BLANK)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.text(LETTERS, min_size=1, max_size=12)
+       | st.sampled_from(["Rp", "USD", "Rpx", "IDRa", "Ukraina", "Sabtu", "ʼєднання", "ВС", "Dr", "km", "Mrs"]))
+def test_spacy_finds_no_affix_in_a_word_of_letters(lang, word):
+    kg, reference = _tokenizers(lang)
+    if not word.startswith(kg._plain_starts):
+        assert _no_affix(lang, word)
+    if kg.is_plain(word):
+        assert [t.text for t in reference(word)] == [word]
+
+
+@pytest.mark.parametrize("lang, word, meets", [
+    ("en", "Mr.", True), ("en", "(Mr.", True), ("en", "Mr.)", True), ("en", "don't", True),
+    ("en", "Poland's", False), ("en", "said,", False), ("en", "(said)", False), ("ru", "тыс.", True),
+    ("ru", "(тыс.)", True), ("ru", "Москва,", False),
+])
+def test_meets_special_follows_spacy(lang, word, meets):
+    """What `warm` asks before it tokenizes a chunk again: whether spaCy finds a
+    special case in it (and so caches nothing after it in the same call)."""
+    kg, _ = _tokenizers(lang)
+    assert kg.meets_special(word) is meets
+
+
+@pytest.mark.parametrize("pattern, may", [
+    (r"'s$", False), (r"(?<=[0-9])km$", False), (r"km$", True), (r"(?<=[a-z])\.$", False),
+    (r"(?:x|,)$", True), (r"(?:,|;)+$", False), (r"a?,$", True), (r"[^,]", True),
+    (r"(?<=1)x", False), (r"(?<=1(?=x))x", True),  # a lookaround in a lookbehind: not read
+])
+def test_may_start_on_letter_reads_the_regex(pattern, may):
+    from re import _parser
+
+    from kg.extract.tokenizer import _may_start_on_letter
+
+    assert _may_start_on_letter(list(_parser.parse(pattern))) is may
+
+
+MARKS = st.sampled_from(list(".,;:!?()[]«»\"'’ʼ-—–/&%$€₽+°…") + ["'s", "’s", "...", "km", "2", "10", "US$"])
+
+
+@pytest.mark.parametrize("lang", BLANK)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.text(LETTERS, min_size=1, max_size=5) | MARKS, min_size=1, max_size=5))
+def test_suffix_search_past_letters_finds_what_spacy_finds(lang, parts):
+    """The suffix search begins past a word's leading letters: the same match."""
+    kg, _ = _tokenizers(lang)
+    word = "".join(parts)
+    found, expected = kg.suffix_search(word), _affix_regexes(lang)[1].search(word)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+# --- Random text: the same tokens as spaCy, cold and warmed --------------------
+
+PIECES = [
+    # words in several scripts, with the marks that stick to them
+    "Москва", "Київ", "обʼєкт", "п'ять", "Jakarta", "anak-anak", "kupu-kupu-an", "naïve", "Ελλάδα", "東京", "ﬁn",
+    "Lukashenko's", "don't", "Jum'at", "Il-76", "S-300", "Zapad-2025", "e-mail", "co-operate", "5-й",
+    # special cases and their parts
+    "Mr.", "U.S.", "a.m.", "Aug.", "тыс.", "г.", "ВС", "Rp", "USD", "Rp500", "USDA", ":)", "n't", "'s", "o.O",
+    # numbers, punctuation, symbols
+    "2024", "1,5", "10%", "$5", "€", "₽", ".", ",", ";", ":", "!", "?", "...", "…", "(", ")", "[", "]", "«", "»",
+    '"', "'", "’", "ʼ", "`", "-", "—", "–", "/", "&", "#", "@", "+", "°C", "https://x.org/a", "www.bbc.co.uk",
+]
+SEPARATORS = ["", "", " ", " ", " ", "  ", "\n", "\n\n", " \n", "\t", "\u00a0", "\r\n"]
+
+
+@st.composite
+def news_like(draw) -> str:
+    parts = draw(st.lists(st.tuples(st.sampled_from(PIECES) | st.text(LETTERS, min_size=1, max_size=6)
+                                    | st.text(min_size=1, max_size=3), st.sampled_from(SEPARATORS)), max_size=25))
+    return "".join(piece + sep for piece, sep in parts)
+
+
+@pytest.mark.parametrize("lang", BLANK)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=news_like())
+def test_random_text_tokenizes_as_with_spacy(lang, text):
+    kg, reference = _tokenizers(lang)
+    expected = _tokens(reference(text))
+    kg._flush_cache()
+    assert _tokens(kg(text)) == expected  # cold
+    kg._flush_cache()
+    kg.warm(dict.fromkeys(text.split()))
+    assert _tokens(kg(text)) == expected  # warmed
+    assert _tokens(kg(text)) == expected  # and again, from the cache

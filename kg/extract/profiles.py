@@ -15,8 +15,9 @@ from typing import Callable
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, ORTH, SENT_START
+from spacy.attrs import IS_PUNCT, LEMMA, ORTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from thinc.api import use_ops
 
@@ -157,27 +158,31 @@ TOKENIZER_CACHE_SIZE = 1_000_000  # distinct words whose tokenization spaCy keep
 _PLAIN, _BREAK, _FINAL_MARK, _CLOSER, _SPACE = 0, 1, 2, 3, 4
 
 
-_CLASSES: dict[int, tuple[int, bool]] = {}  # word hash -> its sentence class
+_CLASSES: dict[int, tuple[int, bool, bool]] = {}  # word hash -> its sentence class
 MEMO_SIZE = 500_000  # distinct words a per-word memo keeps
 
 
 def per_word(doc: Doc, memo: dict, compute: Callable[[str], object]) -> list:
     """`compute(word)` for every token of `doc`, remembered in `memo` by the word's
     hash: a corpus repeats its words, and reading them as hashes makes no Token."""
-    strings = doc.vocab.strings
-    out = []
-    for h in doc.to_array(ORTH).tolist():
-        value = memo.get(h)
-        if value is None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            value = memo[h] = compute(strings[h])
-        out.append(value)
+    hashes = doc.to_array(ORTH).tolist()
+    out = list(map(memo.get, hashes))  # looked up at C speed; the new words next
+    if None in out:
+        strings = doc.vocab.strings
+        for k, h in enumerate(hashes):
+            if out[k] is None:
+                value = memo.get(h)
+                if value is None:
+                    if len(memo) >= MEMO_SIZE:
+                        memo.clear()
+                    value = memo[h] = compute(strings[h])
+                out[k] = value
     return out
 
 
-def _sentence_class(text: str) -> tuple[int, bool]:
-    """(class, whether the token may open a sentence after final punctuation)."""
+def _sentence_class(text: str) -> tuple[int, bool, bool]:
+    """(class, whether the token may open a sentence after final punctuation,
+    whether spaCy's sentencizer counts it as final punctuation)."""
     if "\n" in text:
         kind = _BREAK
     elif text in _FINAL:
@@ -188,7 +193,38 @@ def _sentence_class(text: str) -> tuple[int, bool]:
         kind = _SPACE
     else:
         kind = _PLAIN
-    return kind, text[:1].isupper() or text[:1] in "«“\"-—"
+    return kind, text[:1].isupper() or text[:1] in "«“\"-—", text in _SENTENCIZER_PUNCT
+
+
+_SENTENCIZER_PUNCT = frozenset(Sentencizer.default_punct_chars)
+
+
+def _newline_starts(classes: list[tuple[int, bool, bool]]) -> list[int]:
+    """Sentence starts by the newline rule (`newline_sentences`): 1 a start, -1
+    none, 0 left to the sentencizer or parser."""
+    starts = [0] * len(classes)
+    prev = classes[0][0]
+    for i in range(1, len(classes)):
+        kind = classes[i][0]
+        if prev == _BREAK:
+            starts[i] = 1
+        elif prev == _FINAL_MARK or (prev == _CLOSER and i > 1 and classes[i - 2][0] == _FINAL_MARK):
+            if kind != _SPACE and kind != _BREAK:
+                starts[i] = 1 if classes[i][1] else -1
+        else:
+            starts[i] = -1
+        prev = kind
+    run = 0
+    for i, start in enumerate(starts):
+        run = 0 if start == 1 else run + 1
+        if run >= MAX_SENTENCE_TOKENS:
+            starts[i], run = 1, 0
+    return starts
+
+
+def _set_starts(doc: Doc, starts: list[int]) -> None:
+    # One array (Token.is_sent_start's setter scans the whole doc on every call).
+    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
 
 
 @Language.component("kg_newline_sentences")
@@ -197,29 +233,37 @@ def newline_sentences(doc: Doc) -> Doc:
     and a parser may not split a sentence anywhere but after final punctuation:
     news sentences are long and the French parser otherwise cuts them at commas.
 
-    Starts are set with one array (Token.is_sent_start's setter scans the
-    whole doc on every call); the first token and a space after final
-    punctuation stay unset for the sentencizer or parser to decide."""
+    The first token and a space after final punctuation stay unset for the
+    sentencizer or parser to decide."""
+    if len(doc):
+        _set_starts(doc, _newline_starts(per_word(doc, _CLASSES, _sentence_class)))
+    return doc
+
+
+@Language.component("kg_sentences")
+def rule_sentences(doc: Doc) -> Doc:
+    """`newline_sentences`, then spaCy's sentencizer (default punctuation) where
+    that left a token unset: the two components in one pass over words the
+    memo knows (the sentencizer reads a Token object per token).
+
+    The sentencizer opens a sentence at the first token, and at each token that
+    is not punctuation after a run holding one of its final marks."""
     if not len(doc):
         return doc
     classes = per_word(doc, _CLASSES, _sentence_class)
-    starts = numpy.zeros((len(classes), 1), dtype="int64")
-    for i in range(1, len(classes)):
-        prev = classes[i - 1][0]
-        if prev == _BREAK:
-            starts[i, 0] = 1
-        elif prev == _FINAL_MARK or (prev == _CLOSER and i > 1 and classes[i - 2][0] == _FINAL_MARK):
-            kind, opener = classes[i]
-            if kind not in (_SPACE, _BREAK):
-                starts[i, 0] = 1 if opener else -1
-        else:
-            starts[i, 0] = -1
-    run = 0
-    for i in range(len(classes)):
-        run = 0 if starts[i, 0] == 1 else run + 1
-        if run >= MAX_SENTENCE_TOKENS:
-            starts[i, 0], run = 1, 0
-    doc.from_array([SENT_START], starts.astype("uint64"))
+    starts = _newline_starts(classes)
+    is_punct = doc.to_array(IS_PUNCT).tolist()
+    guess = [False] * len(classes)
+    start, seen_period = 0, False
+    for i, (_, _, final) in enumerate(classes):
+        if seen_period and not is_punct[i] and not final:
+            guess[start] = True
+            start, seen_period = i, False
+        elif final:
+            seen_period = True
+    guess[start] = True
+    guess[0] = True
+    _set_starts(doc, [rule or (1 if guessed else -1) for rule, guessed in zip(starts, guess)])
     return doc
 
 
@@ -274,8 +318,7 @@ def load_pipeline(lang: str) -> Language:
         nlp.add_pipe("kg_newline_sentences", before="parser")
     else:
         nlp = spacy.blank(lang, config=TOKENIZER_CONFIG)
-        nlp.add_pipe("kg_newline_sentences")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("kg_sentences")  # kg_newline_sentences + spaCy's sentencizer
         nlp.add_pipe("kg_word_lemmas", config={"lang": lang})
     # spaCy's tokenizer caches 10,000 distinct words and then stops caching: the
     # lexicons and labels compiled at start fill that, and every later word pays
@@ -302,9 +345,13 @@ def warm_tokenizer(nlp: Language, text: str) -> None:
     if len(seen) >= TOKENIZER_CACHE_SIZE:
         seen.clear()
     tokenizer = nlp.tokenizer
-    for word in text.split():
-        if word not in seen:
-            seen.add(word)
+    new = [word for word in dict.fromkeys(text.split()) if word not in seen]
+    seen.update(new)
+    warm = getattr(tokenizer, "warm", None)  # KGTokenizer caches plain words in one call
+    if warm is not None:
+        warm(new)
+    else:
+        for word in new:
             tokenizer(word)
 
 

@@ -18,20 +18,49 @@ of tokens *inside* a longer chain ("anak-anak-an" gives "anak-anak", "-",
 and is tokenized again by the complete tokenizer, built the first time one is
 met. tests/test_tokenizer.py compares the two tokenizers over the corpora and
 over every exception.
+
+A new word also pays the prefix, suffix, infix and URL regexes, most of the
+cost of tokenizing it (the suffixes are a long `$`-anchored alternation tried
+from every position). `letters_only_match` reads each regex's syntax and
+proves, for the languages here, that it cannot match a string of letters only
+(Indonesian prefixes: unless it begins with a currency, "Rp", "USD"), so the
+tokenizer answers "no match" for such a string (`str.isalpha`) without
+searching: spaCy's own steps, special cases and cache are unchanged, and only
+a search whose answer is known is not run. `KGTokenizer.warm` puts the new
+words of a text in the cache in two or three calls instead of one Doc each.
+tests/test_tokenizer.py checks the claim against spaCy's regexes for every
+letter of Unicode and random words, and the tokens for random text.
 """
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from spacy import util
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import registry
 
 _HYPHEN = "-"
+
+
+# Marks of abbreviations and contractions, where most special cases are.
+_MARKS = frozenset(".'’")
+
+
+def _spells(tokens: list[str], rules: dict) -> bool:
+    """Whether a run of tokens spells a special case: where spaCy meets one, it
+    puts down the special case's pieces, which spell it."""
+    for i in range(len(tokens)):
+        text = ""
+        for token in tokens[i:]:
+            text += token
+            if text in rules:
+                return True
+    return False
 
 
 def _whole_word(text: str, pieces: list[dict]) -> bool:
@@ -91,6 +120,217 @@ def prefix_finder(pattern: re.Pattern) -> Callable:
     return lambda text: match(text) or (search(text) if any(c in text for c in starts) else None)
 
 
+try:  # the regex parser is a private module: without it, no regex is skipped
+    from re import _parser
+except ImportError:  # pragma: no cover
+    _parser = None
+
+# \d, \s, \W and line breaks hold no letter.
+_NO_LETTER_CATEGORIES = frozenset(
+    getattr(_parser, name) for name in ("CATEGORY_DIGIT", "CATEGORY_SPACE", "CATEGORY_NOT_WORD", "CATEGORY_LINEBREAK")
+) if _parser else frozenset()
+
+
+@functools.lru_cache(maxsize=None)
+def _range_has_letter(low: int, high: int) -> bool:
+    return any(chr(c).isalpha() for c in range(low, high + 1))
+
+
+def _class_has_letter(items: list) -> bool:
+    """Whether a character class ([...]) may match a letter (True where unsure)."""
+    for op, arg in items:
+        if op == _parser.LITERAL:
+            if chr(arg).isalpha():
+                return True
+        elif op == _parser.RANGE:
+            if _range_has_letter(*arg):
+                return True
+        elif op == _parser.CATEGORY:
+            if arg not in _NO_LETTER_CATEGORIES:
+                return True
+        else:  # NEGATE and anything newer
+            return True
+    return False
+
+
+def _letters_match(items) -> tuple[bool, bool]:
+    """(may match somewhere in a string of letters only, may match a nonempty
+    part of one) for a parsed regex sequence, erring towards True.
+
+    Inside a string of letters every character a node consumes is a letter, and
+    a lookaround sees only the string's own characters (spaCy passes each piece
+    as a string of its own), so a positive lookaround that needs a non-letter
+    cannot hold; negative lookarounds and anchors may."""
+    possible, nonempty = True, False
+    for op, arg in items:
+        if op in (_parser.LITERAL, _parser.NOT_LITERAL, _parser.ANY, _parser.IN):
+            can = (chr(arg).isalpha() if op == _parser.LITERAL else
+                   _class_has_letter(arg) if op == _parser.IN else True)
+            possible, nonempty = possible and can, nonempty or can
+        elif op in (_parser.AT, _parser.ASSERT_NOT):
+            continue
+        elif op == _parser.ASSERT:
+            possible = possible and _letters_match(arg[1])[0]
+        elif op == _parser.BRANCH:
+            found = [_letters_match(branch) for branch in arg[1]]
+            possible = possible and any(p for p, _ in found)
+            nonempty = nonempty or any(n for _, n in found)
+        elif op == _parser.SUBPATTERN:
+            if arg[1] & re.IGNORECASE:
+                return True, True
+            p, n = _letters_match(arg[3])
+            possible, nonempty = possible and p, nonempty or n
+        elif op == _parser.ATOMIC_GROUP:
+            p, n = _letters_match(arg)
+            possible, nonempty = possible and p, nonempty or n
+        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+            low, high, item = arg
+            p, n = _letters_match(item)
+            possible = possible and (p or low == 0)
+            nonempty = nonempty or (n and high > 0)
+        else:  # group references and anything newer
+            return True, True
+    return possible, possible and nonempty
+
+
+def _parse(pattern: re.Pattern) -> list | None:
+    """The regex's syntax tree, or None where it cannot be read or ignores case."""
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - a private module: assume it may match if it changes
+        return None
+    return None if tree.state.flags & re.IGNORECASE else list(tree)
+
+
+def letters_only_match(pattern: re.Pattern) -> tuple[bool, bool]:
+    """(may `pattern` match anywhere in a string made only of letters, may that
+    match be nonempty), read from the regex's syntax; True where unsure."""
+    items = _parse(pattern)
+    return (True, True) if items is None else _letters_match(items)
+
+
+def _leading_letters(items: list, anchored: bool = False) -> frozenset[str] | None:
+    """The beginnings (literal letters) of which a string of letters only must
+    have one for an anchored (prefix) regex to match a nonempty part of it, or
+    None where unknown.
+
+    spaCy's Indonesian prefixes hold currencies ("Rp", "USD"), which it cuts
+    from a word of letters too ("Rpx" gives "Rp", "x")."""
+    begin = (_parser.AT, _parser.AT_BEGINNING)
+    if items[:1] == [begin]:
+        items, anchored = items[1:], True
+    if len(items) == 1 and items[0][0] == _parser.BRANCH:
+        starts: set[str] = set()
+        for branch in items[0][1][1]:
+            found = _leading_letters(list(branch), anchored)
+            if found is None:
+                return None
+            starts |= found
+        return frozenset(starts)
+    if not _letters_match(items)[1]:
+        return frozenset()
+    letters = ""
+    for op, arg in items:
+        if op != _parser.LITERAL or not chr(arg).isalpha():
+            break
+        letters += chr(arg)
+    return frozenset({letters}) if anchored and letters else None
+
+
+def _has_lookaround(node) -> bool:
+    """Whether a parsed regex (or part of one) holds a lookahead or lookbehind."""
+    if isinstance(node, (list, _parser.SubPattern)):
+        return any(_has_lookaround(item) for item in node)
+    if isinstance(node, tuple):
+        return node[:1] in ((_parser.ASSERT,), (_parser.ASSERT_NOT,)) or any(_has_lookaround(x) for x in node)
+    return False
+
+
+def _may_start_on_letter(items: list) -> bool:
+    """Whether a regex sequence may begin a match by consuming a letter where the
+    characters before it are letters or nothing (True where unsure). A positive
+    lookbehind that needs a non-letter cannot hold there."""
+    for k, (op, arg) in enumerate(items):
+        if op == _parser.AT or (op == _parser.ASSERT and arg[0] > 0) or op == _parser.ASSERT_NOT:
+            continue
+        if op == _parser.ASSERT:  # a lookbehind: it sees letters only (a lookaround in it might not)
+            if not _letters_match(arg[1])[0] and not _has_lookaround(arg[1]):
+                return False
+            continue
+        if op == _parser.LITERAL:
+            return chr(arg).isalpha()
+        if op == _parser.IN:
+            return _class_has_letter(arg)
+        if op == _parser.BRANCH:
+            return any(_may_start_on_letter(list(branch) + list(items[k + 1:])) for branch in arg[1])
+        if op == _parser.SUBPATTERN and not arg[1] & re.IGNORECASE:
+            return _may_start_on_letter(list(arg[3]) + list(items[k + 1:]))
+        if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            return _may_start_on_letter(list(arg[2]) + list(items[k + 1:]))
+        return True
+    return True
+
+
+_LEADING_LETTERS = re.compile(r"[^\W\d_]+")  # letters, and a few numerals isalpha() refuses
+
+
+class LetterSkip:
+    """A regex's `search` or `finditer` that answers "no match" without searching
+    for a string of letters only (not beginning with one of `starts`), where
+    the regex provably finds no match there that changes spaCy's tokens. It
+    keeps the regex's `pattern` where spaCy looks for it to serialize a
+    tokenizer (`find.__self__.pattern`)."""
+
+    def __init__(self, pattern: re.Pattern, find: Callable, starts: frozenset[str] = frozenset(),
+                 past_letters: bool = False) -> None:
+        self.pattern = pattern.pattern
+        self.starts = starts
+        self._starts = tuple(sorted(starts))  # what str.startswith takes
+        self._find = find
+        # A suffix regex none of whose matches is empty or begins on a letter after
+        # letters: a word's leading letters ("said" of "said,") start no match, so
+        # the search may begin past them (`pattern.search(text, pos)` still lets a
+        # lookbehind see them).
+        self._past_letters = past_letters
+
+    def search(self, text: str):
+        """The regex's search, None where skipped."""
+        if text.isalpha():
+            return None if not text.startswith(self._starts) else self._find(text)
+        if self._past_letters:
+            letters = _LEADING_LETTERS.match(text)
+            if letters is not None and text[:letters.end()].isalpha():
+                return self._find(text, letters.end())
+        return self._find(text)
+
+    def finditer(self, text: str):
+        """The regex's finditer, nothing where skipped."""
+        return () if text.isalpha() and not text.startswith(self._starts) else self._find(text)
+
+
+def _skip_letters(pattern: re.Pattern, find: Callable, kind: str) -> tuple[Callable, LetterSkip | None]:
+    """(what the tokenizer calls for a prefix, suffix or infix `pattern`, the
+    LetterSkip in it if any).
+
+    A prefix or suffix of length 0 is no affix, so an empty match may stay;
+    an infix may not match at all (an empty infix splits a word)."""
+    items = None if _parser is None else _parse(pattern)
+    if items is None:
+        return find, None
+    starts: frozenset[str] | None = frozenset()
+    possible, nonempty = _letters_match(items)
+    if kind == "prefix" and nonempty:
+        starts = _leading_letters(items)
+    elif nonempty or (kind == "infix" and possible):
+        starts = None
+    if starts is None:
+        return find, None
+    past_letters = (kind == "suffix" and find == pattern.search and not _may_start_on_letter(items)
+                    and _parser.parse(pattern.pattern, pattern.flags).getwidth()[0] > 0)
+    skip = LetterSkip(pattern, find, starts, past_letters)
+    return (skip.finditer if kind == "infix" else skip.search), skip
+
+
 class KGTokenizer(Tokenizer):
     """spaCy's tokenizer with its whole-word hyphenated exceptions moved to a set.
 
@@ -111,14 +351,38 @@ class KGTokenizer(Tokenizer):
         elif whole:
             def token_match(text: str):
                 return text in whole or base_match(text)
+        prefix_search = suffix_search = infix_finditer = None
+        skips: list[LetterSkip | None] = []
+        if defaults.prefixes:
+            regex = util.compile_prefix_regex(defaults.prefixes)
+            prefix_search, skip = _skip_letters(regex, prefix_finder(regex), "prefix")
+            skips.append(skip)
+        if defaults.suffixes:
+            regex = util.compile_suffix_regex(defaults.suffixes)
+            suffix_search, skip = _skip_letters(regex, regex.search, "suffix")
+            skips.append(skip)
+        infix_skip: LetterSkip | None = None
+        if defaults.infixes:
+            regex = util.compile_infix_regex(defaults.infixes)
+            infix_finditer, infix_skip = _skip_letters(regex, regex.finditer, "infix")
+            skips.append(infix_skip)
+        url_match = defaults.url_match
+        if url_match is not None and (infix_skip is not None or not defaults.infixes):
+            # The URL regex decides only between one token and the infix splits,
+            # and a string of letters has none: its answer makes no difference.
+            url_match = LetterSkip(url_match.__self__, url_match).search
+        # What a plain word (`is_plain`) may not begin with, or None where a
+        # regex may match any word of letters only.
+        self._plain_starts: tuple[str, ...] | None = (
+            None if None in skips else tuple(sorted(frozenset().union(*(skip.starts for skip in skips)))))
         super().__init__(
             nlp.vocab,
             rules=special,
-            prefix_search=prefix_finder(util.compile_prefix_regex(defaults.prefixes)) if defaults.prefixes else None,
-            suffix_search=util.compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
-            infix_finditer=util.compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
+            prefix_search=prefix_search,
+            suffix_search=suffix_search,
+            infix_finditer=infix_finditer,
             token_match=token_match,
-            url_match=defaults.url_match,
+            url_match=url_match,
         )
         strings = nlp.vocab.strings
         self._hyphen = strings.add(_HYPHEN)
@@ -127,12 +391,106 @@ class KGTokenizer(Tokenizer):
         self._special_orths = frozenset(
             strings.add(piece[ORTH]) for text, pieces in special.items()
             if _HYPHEN in text or any(c.isalpha() for c in text) for piece in pieces)
+        self._special_hyphened = frozenset(orth for orth in self._special_orths if _HYPHEN in strings[orth])
 
     def __call__(self, text: str) -> Doc:
         doc = super().__call__(text)
         if self.whole_words and _HYPHEN in text and self.may_differ(doc.to_array(ORTH).tolist()):
             return self.complete()(text)
         return doc
+
+    def is_plain(self, word: str) -> bool:
+        """Whether a whitespace-free chunk is one token that no special case and
+        no affix regex touches: letters only, no exception, no regex match."""
+        starts = self._plain_starts
+        return starts is not None and word.isalpha() and not word.startswith(starts) and word not in self.rules
+
+    def warm(self, words: Iterable[str]) -> None:
+        """Put whitespace-free chunks of text in the cache, each tokenized as spaCy
+        tokenizes it anywhere, in a few calls rather than a Doc each.
+
+        What spaCy caches is a chunk's own tokens, whichever call made them, but
+        it caches only while no special case has been met earlier in the same
+        call. Plain chunks (`is_plain`) meet none, so they go in one call. The
+        others go in one call too, those with an abbreviation's or a
+        contraction's marks last (where special cases are met); where one may
+        have met a special case (a run of its tokens spells one), those after
+        it go again in a second call, and those that may have met one alone,
+        as before (spaCy caches none of them).
+        """
+        plain: list[str] = []
+        others: list[str] = []
+        marked: list[str] = []
+        alone: list[str] = []
+        rules = self.rules
+        for word in words:
+            if self.is_plain(word):
+                plain.append(word)
+            elif word in rules or (self.whole_words and _HYPHEN in word):
+                alone.append(word)  # a special case, or may need the complete tokenizer
+            elif _MARKS.isdisjoint(word):
+                others.append(word)
+            else:
+                marked.append(word)
+        if plain:
+            Tokenizer.__call__(self, " ".join(plain))
+        others += marked
+        if others:
+            specials = self._may_meet_specials(others)
+            if specials:
+                first = min(specials)
+                again = [word for k, word in enumerate(others) if k > first and k not in specials]
+                if again:
+                    Tokenizer.__call__(self, " ".join(again))
+                alone += [others[k] for k in sorted(specials)]
+        for word in alone:
+            self(word)
+
+    def _may_meet_specials(self, words: list[str]) -> set[int]:
+        """Tokenize the words in one call; the indices of those where a run of
+        tokens spells a special case (where spaCy may have met one)."""
+        doc = Tokenizer.__call__(self, " ".join(words))
+        strings, rules = self.vocab.strings, self.rules
+        found: set[int] = set()
+        k, end = 0, len(words[0])  # the word a token is in, and where it ends
+        run: list[str] = []
+        for orth, idx in doc.to_array([ORTH, IDX]).tolist():
+            while idx >= end:
+                if _spells(run, rules):
+                    found.add(k)
+                k, run = k + 1, []
+                end += 1 + len(words[k])
+            run.append(strings[orth])
+        if _spells(run, rules):
+            found.add(k)
+        # A run can spell a special case that was never looked up ("'s" cut as a
+        # suffix): ask spaCy's steps whether it was.
+        return {k for k in found if self.meets_special(words[k])}
+
+    def meets_special(self, string: str) -> bool:
+        """Whether tokenizing a whitespace-free chunk finds a special case: the
+        lookups of spaCy's `_split_affixes` and `_attach_tokens`, step by step."""
+        rules, token_match = self.rules, self.token_match
+        last_size = 0
+        while string and len(string) != last_size:
+            if token_match and token_match(string):
+                break
+            if string in rules:
+                return True
+            last_size = len(string)
+            pre_len = self.find_prefix(string)
+            if pre_len and string[pre_len:] in rules:
+                return True
+            suf_len = self.find_suffix(string[pre_len:])
+            if suf_len and string[:-suf_len] in rules:
+                return True
+            if pre_len and suf_len and pre_len + suf_len <= len(string):
+                string = string[pre_len:-suf_len]
+            elif pre_len:
+                string = string[pre_len:]
+            elif suf_len:
+                string = string[:-suf_len]
+        return string in rules
 
     def complete(self) -> Tokenizer:
         """The tokenizer spaCy builds with every exception a special case (built once)."""
@@ -158,6 +516,8 @@ class KGTokenizer(Tokenizer):
         """
         strings = self.vocab.strings
         hyphen, special = self._hyphen, self._special_orths
+        if hyphen not in orths and self._special_hyphened.isdisjoint(orths):
+            return False  # the common case, seen at C speed: no "-" token, no special case holding one
         last = len(orths) - 1
         links: list[int] = []  # "-" tokens between two words
         for i, orth in enumerate(orths):
