@@ -20,6 +20,7 @@ merged from the current corpus only. `full=True` reads and extracts everything.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import marshal
@@ -372,6 +373,7 @@ _WORKER: _Reader | None = None  # the reader of a worker process
 def _init_worker(reader: _Reader) -> None:
     global _WORKER
     _WORKER = reader  # the parent's, copied by fork with its loaded pipelines: nothing is pickled
+    gc.enable()  # the build server turns it off for its own part of a command
 
 
 def _process_in_worker(files: list[tuple[Path, str]]) -> list[_FileOutcome]:

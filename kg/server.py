@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import array
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -323,8 +324,6 @@ def _housekeeping() -> None:
     command's collections do not walk it again. (A full collection would walk the
     whole warm state: two seconds at 10,000 articles, which the next client would
     wait for.)"""
-    import gc
-
     from .query import drop_stale_stores
     from .warm import warm_state
 
@@ -367,6 +366,11 @@ def _run(argv: list[str], cwd: str, env: dict[str, str], fds: list[int]) -> int:
         os.environ.clear()
         os.environ.update(env)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # No cyclic garbage collection during the command: its collections would walk
+        # every object the build makes (a second at 10,000 articles); the young ones are
+        # collected once the client has its answer (_housekeeping). Workers forked for
+        # extraction turn it back on (kg.build._init_worker).
+        gc.disable()
         try:
             os.chdir(cwd)
             main.main(args=argv, prog_name="kg", standalone_mode=True)
@@ -386,6 +390,7 @@ def _run(argv: list[str], cwd: str, env: dict[str, str], fds: list[int]) -> int:
 
             traceback.print_exc()
     finally:
+        gc.enable()
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for stream in (sys.stdout, sys.stderr):
             try:

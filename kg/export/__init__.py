@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +62,10 @@ def chunked(texts: Iterable[str], size: int = 1 << 20) -> Iterator[bytes]:
         yield "".join(chunk).encode("utf-8")
 
 
-def _stage(path: Path, data: bytes | Iterable[bytes]) -> str:
+def _stage(path: Path, data: bytes | Iterable[bytes], syncs: list | None = None) -> str:
     """Write `data` (bytes, or chunks of them) to a new temporary file beside `path`,
-    flushed to disk; its name."""
+    flushed to disk; its name. With `syncs`, the flush to disk runs in a thread (added
+    to `syncs`, for `_wait`) while the caller renders the next file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -77,7 +79,10 @@ def _stage(path: Path, data: bytes | Iterable[bytes]) -> str:
                 for chunk in data:  # a large export is never whole in memory
                     fh.write(chunk)
             fh.flush()
-            os.fsync(fh.fileno())
+            if syncs is None:
+                os.fsync(fh.fileno())
+            else:
+                syncs.append(_fsync_in_background(os.dup(fh.fileno())))
     except OSError as exc:
         _discard(tmp)
         raise ExportError(f"{path}: could not write ({exc.strerror or exc}); the previous file is unchanged") from exc
@@ -85,6 +90,32 @@ def _stage(path: Path, data: bytes | Iterable[bytes]) -> str:
         _discard(tmp)
         raise
     return tmp
+
+
+def _fsync_in_background(fd: int) -> tuple[threading.Thread, list[OSError]]:
+    """fsync (and close) `fd` in a thread: the thread and where its error will be."""
+    errors: list[OSError] = []
+
+    def run() -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            errors.append(exc)
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=run, name="kg-fsync", daemon=True)
+    thread.start()
+    return thread, errors
+
+
+def _wait(syncs: list[tuple[threading.Thread, list[OSError]]]) -> None:
+    """Wait for the background flushes; raise the first error."""
+    for thread, errors in syncs:
+        thread.join()
+    for _, errors in syncs:
+        if errors:
+            raise errors[0]
 
 
 def _umask() -> int:
@@ -132,14 +163,18 @@ def export(graph: KnowledgeGraph, ontology: Ontology, out_dir: Path, formats: tu
     remove_stale_temporaries(out_dir)
     rendered = [(out_dir / REGISTRY[f].filename, REGISTRY[f].write(graph, ontology, memo=memo)) for f in formats]
     staged: list[tuple[Path, str]] = []
+    syncs: list = []
     try:
         for path, data in rendered:
-            staged.append((path, _stage(path, data)))
+            staged.append((path, _stage(path, data, syncs)))
+        _wait(syncs)  # every file on disk before the first rename
         for path, tmp in staged:
             os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(f"{out_dir}: could not write the exports ({exc.strerror or exc})") from exc
     finally:
+        for thread, _ in syncs:
+            thread.join()
         for _, tmp in staged:
             if os.path.exists(tmp):
                 _discard(tmp)
