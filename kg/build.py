@@ -125,6 +125,10 @@ class ExtractionCache:
         """What identifies an article version: its id, content hash and language."""
         return f"{doc_id}\x00{sha256}\x00{lang}"
 
+    def _warm_key(self, key: str) -> str:
+        """An entry's key among a warm process's results, which outlive a pipeline version."""
+        return f"{self.dir.name}\x00{key}"
+
     def _path(self, doc_id: str, sha256: str, lang: str) -> Path:
         key = hashlib.sha256(self._key(doc_id, sha256, lang).encode()).hexdigest()
         return self.dir / key[:2] / f"{key}.json"
@@ -138,10 +142,9 @@ class ExtractionCache:
         """The cached result of the article with this id, content hash and language, or None."""
         key = self._key(doc_id, sha256, lang)
         packed = self.packed.get(key)
-        warm = _WARM.results.get(f"{self.dir.name}\x00{key}") if packed is not None else None
+        warm = _WARM.result(self._warm_key(key)) if packed is not None else None
         if warm is not None:
             self.packed_seen[key] = packed
-            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = warm
             return warm
         try:
             if packed is not None:
@@ -155,8 +158,7 @@ class ExtractionCache:
         if (art.doc_id, art.sha256, art.lang) != (doc_id, sha256, lang):
             return None
         self.packed_seen[key] = packed
-        if _WARM.enabled:
-            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = result
+        _WARM.saw(self._warm_key(key), result)
         return result
 
     def put(self, result: ExtractionResult) -> None:
@@ -168,8 +170,7 @@ class ExtractionCache:
         _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         key = self._key(art.doc_id, art.sha256, art.lang)
         self.packed_seen[key] = marshal.dumps(data)
-        if _WARM.enabled:
-            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = result
+        _WARM.saw(self._warm_key(key), result)
 
     def seen(self, result: ExtractionResult) -> None:
         """Count a result in the corpus's packed entries (one stored in another process)."""
@@ -177,8 +178,7 @@ class ExtractionCache:
         key = self._key(art.doc_id, art.sha256, art.lang)
         if key not in self.packed_seen:
             self.packed_seen[key] = self.packed.get(key) or marshal.dumps(pack_data(result))
-        if _WARM.enabled:
-            _WARM.results_seen[f"{self.dir.name}\x00{key}"] = result
+        _WARM.saw(self._warm_key(key), result)
 
     def manifest_path(self, corpus: Path, languages: frozenset[str]) -> Path:
         """Where the manifest of this corpus root, read for these languages, is kept."""
@@ -225,11 +225,6 @@ class ExtractionCache:
                 "files": manifest.files}
         _atomic_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         _WARM.wrote(path, data)
-
-    @staticmethod
-    def remember_results() -> None:
-        """Keep the results of this build's articles, and only those, for the next (warm)."""
-        _WARM.results, _WARM.results_seen = _WARM.results_seen, {}
 
     def prune_versions(self) -> None:
         """Remove the caches of other pipeline versions: they can never be hit again
@@ -512,7 +507,7 @@ def extract_corpus(corpus: Path, ontology: Ontology, cache: ExtractionCache | No
     finally:
         batches.close()
     if cache is not None and select is None:
-        cache.remember_results()
+        _WARM.keep_results()
         _WARM.later(cache.dir.parent.parent, lambda: cache.save_manifest(corpus, selected, new))
 
 

@@ -102,8 +102,7 @@ def hold_in_memory(paths: list[Path]):
     state.stores.pop(key, None)  # the old graph's copy: its memory back before the new one loads
     stamp = _stamp(paths)
     store = pyoxigraph.Store()
-    for path in paths:
-        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    _load(store, paths)
     if _stamp(paths) == stamp:  # not rewritten meanwhile
         state.stores[key] = (stamp, store)
     return store
@@ -134,10 +133,9 @@ def _persistent_store(paths: list[Path]):
     import pyoxigraph
 
     which, stamp = hashlib.sha256(), hashlib.sha256()
-    for path in paths:
-        st = path.stat()
-        which.update(f"{path.resolve()}\0".encode())
-        stamp.update(f"{path.resolve()}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for resolved, ino, size, mtime_ns in _stamp(paths):
+        which.update(f"{resolved}\0".encode())
+        stamp.update(f"{resolved}\0{ino}\0{size}\0{mtime_ns}\0".encode())
     home = paths[0].parent
     kind = f"{STORE_PREFIX}{which.hexdigest()[:8]}-"  # one store per set of files (kg query, kg stats ...)
     final = home / f"{kind}{stamp.hexdigest()[:16]}"

@@ -31,6 +31,7 @@ class WarmState:
         self.results_seen: dict[str, ExtractionResult] = {}
         self.pending: list[tuple[str, Path, Callable[[], None]]] = []
         self.stores: dict[tuple[str, ...], tuple[tuple, object]] = {}  # files -> (their stamp, in-memory store)
+        self.edge_keys: dict[tuple, tuple[tuple, str]] = {}  # edge.key -> (its assertions, its render-memo key)
 
     @staticmethod
     def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -61,6 +62,22 @@ class WarmState:
                 self.files.pop(str(path), None)
             else:
                 self.files[str(path)] = (signature, value)
+
+    def result(self, key: str) -> ExtractionResult | None:
+        """The last build's unpacked result under this cache key, and count it in this build's."""
+        result = self.results.get(key)
+        if result is not None:
+            self.results_seen[key] = result
+        return result
+
+    def saw(self, key: str, result: ExtractionResult) -> None:
+        """Count a result (looked up, extracted or from a worker) in this build's."""
+        if self.enabled:
+            self.results_seen[key] = result
+
+    def keep_results(self) -> None:
+        """Keep the results of this build's articles, and only those, for the next."""
+        self.results, self.results_seen = self.results_seen, {}
 
     def later(self, out_dir: Path, save: Callable[[], None]) -> None:
         """Write a file that only speeds the next build up (render memo, cache pack,
@@ -111,11 +128,6 @@ class WarmState:
 
 
 _WARM = WarmState()
-
-
-def warm_state() -> WarmState:
-    """This process's warm state (disabled unless a server enabled it)."""
-    return _WARM
 
 
 def warm_state() -> WarmState:

@@ -15,7 +15,6 @@ import pytest
 
 from kg import server as kg_server
 from kg.build import build
-from kg.export import memo as memo_module
 from kg.warm import warm_state
 
 from .conftest import SEEDS
@@ -34,7 +33,6 @@ def warm():
         yield state
     finally:
         state.__init__()
-        memo_module._EDGE_KEYS = {}
 
 
 def test_warm_rebuilds_match_full_builds_after_adding_editing_and_removing(tmp_path, warm):

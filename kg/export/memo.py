@@ -33,7 +33,6 @@ MEMO_FORMAT = "kg-render-memo/2"
 MEMO_FILE = "render-memo.bin"
 
 T = TypeVar("T")
-_EDGE_KEYS: dict[tuple, tuple[tuple, str]] = {}  # warm: edge.key -> (its assertions, its content key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,13 +76,13 @@ class RenderMemo:
     def edge_keys(self, graph: KnowledgeGraph) -> list[str]:
         """The content key of every edge of `graph`, in edge order (computed once)."""
         if self._keys is None or self._keys[0] is not graph:
-            global _EDGE_KEYS
             sha = {a.doc_id: a.sha256 for a in graph.articles}
             # In a warm process (kg server) an edge's key is kept with its assertions for
             # the next build, whose cached results hold the very same assertion objects
             # (each bound to one article content): the same objects, the same key.
-            warm = warm_state().enabled
-            known = _EDGE_KEYS if warm else {}
+            state = warm_state()
+            warm = state.enabled
+            known = state.edge_keys if warm else {}
             now: dict[tuple, tuple[tuple, str]] = {}
             keys = []
             for edge in graph.edges:
@@ -105,7 +104,7 @@ class RenderMemo:
                     now[stable] = (edge.assertions, key)
                 keys.append(key)
             if warm:
-                _EDGE_KEYS = now
+                state.edge_keys = now
             self._keys = (graph, keys)
         return self._keys[1]
 

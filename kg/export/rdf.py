@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
@@ -471,8 +472,9 @@ class _TurtleTerms:
         blocks = [(merged, self.block(merged, head), "")]
         shared: dict[str, set] = {}
         if len(set(nodes)) < len(nodes):  # two assertions with one IRI: one node, their pairs
+            counts = Counter(nodes)
             for node, a in zip(nodes, edge.assertions):
-                if nodes.count(node) > 1:
+                if counts[node] > 1:
                     shared.setdefault(node, set()).update(_assertion_pairs(a, s, p, o))
         for node, a in zip(nodes, edge.assertions):
             digest = sha.get(a.evidence.doc_id, "")
