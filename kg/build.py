@@ -562,7 +562,7 @@ def collect(corpus: Path, out_dir: Path, *, full: bool = False, ontology_dir: Pa
     # The out dir may lie inside the corpus: its exports are never read back as articles.
     graph = merge(extract_corpus(corpus, ontology, cache, report, progress, languages, reuse=not full,
                                  jobs=jobs, exclude=(out_dir,)),
-                  **merge_options(ontology, ontology_dir))
+                  **merge_options(ontology, ontology_dir), state=_WARM.merge_state(out_dir))
     cache.prune_versions()
     report.graph, report.cache_dir = graph, cache.dir
     report.relations = len(graph.edges)

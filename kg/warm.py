@@ -32,6 +32,7 @@ class WarmState:
         self.pending: list[tuple[str, Path, Callable[[], None]]] = []
         self.stores: dict[tuple[str, ...], tuple[tuple, object]] = {}  # files -> (their stamp, in-memory store)
         self.edge_keys: dict[tuple, tuple[tuple, str]] = {}  # edge.key -> (its assertions, its render-memo key)
+        self.merges: dict[str, object] = {}  # output directory -> the MergeState of its last build
 
     @staticmethod
     def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -79,6 +80,20 @@ class WarmState:
         """Keep the results of this build's articles, and only those, for the next."""
         self.results, self.results_seen = self.results_seen, {}
 
+    def merge_state(self, out_dir: Path):
+        """The state of the last merge into `out_dir` (kg.graph.incremental), for the next
+        one to start from; None when disabled. The two directories built last keep theirs."""
+        if not self.enabled:
+            return None
+        from .graph.incremental import MergeState
+
+        key = os.path.realpath(out_dir)
+        state = self.merges.pop(key, None) or MergeState()
+        while len(self.merges) >= 2:
+            del self.merges[next(iter(self.merges))]
+        self.merges[key] = state  # the most recent last
+        return state
+
     def later(self, out_dir: Path, save: Callable[[], None]) -> None:
         """Write a file that only speeds the next build up (render memo, cache pack,
         manifest): now, or in a server after the client has its answer (`flush`)."""
@@ -120,6 +135,7 @@ class WarmState:
                        _date_regex):
             cached.cache_clear()
         self.extractor = None
+        self.merges.clear()
 
     def summary(self) -> dict:
         """Counts for `kg server status`."""

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..model import Article, Assertion, Entity, ExtractionResult
 from ..ontology import Ontology, load_ontology
 from .dedupe import DEFAULT_MERGES_FILE, EntityMerge, MergeRules, load_merge_rules, resolve_entities
 from .names import NameTables, load_name_tables
+
+if TYPE_CHECKING:
+    from .incremental import MergeState
 
 __all__ = ["Edge", "EntityMerge", "KnowledgeGraph", "MergeRules", "load_merge_rules", "load_name_tables", "merge"]
 
@@ -111,7 +114,8 @@ def _assertion_key(a: Assertion) -> tuple:
 
 
 def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = None,
-          rules: MergeRules | None = None, names: NameTables | None = None, dedupe: bool = True) -> KnowledgeGraph:
+          rules: MergeRules | None = None, names: NameTables | None = None, dedupe: bool = True,
+          state: MergeState | None = None) -> KnowledgeGraph:
     """Merge extraction results into one graph; a document seen twice counts once.
 
     Entities the ontology lacks are deduplicated (unless `dedupe` is False)
@@ -119,7 +123,18 @@ def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = No
     from ontology/names.yaml and ontology/merges.yaml, and `ontology` is the
     default ontology (its labels are the aliases a new name may match, its
     symmetric relations are kept in subject < object order).
+
+    With a `state` (kg.graph.incremental), the graph is merged from what it kept
+    of the last merge, at the cost of the documents that changed since.
     """
+    if state is not None:
+        results = list(results)
+        ontology = ontology if ontology is not None else load_ontology()
+        names = names if names is not None else load_name_tables()
+        rules = rules if rules is not None else load_merge_rules(names, DEFAULT_MERGES_FILE)
+        graph = state.update(results, ontology=ontology, rules=rules, names=names, dedupe=dedupe)
+        if graph is not None:
+            return graph
     articles: dict[str, Article] = {}
     assertions: dict[tuple, Assertion] = {}
     seen: dict[str, set[tuple[str, str]]] = {}
