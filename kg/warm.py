@@ -32,7 +32,7 @@ class WarmState:
         self.pending: list[tuple[str, Path, Callable[[], None]]] = []
         self.stores: dict[tuple[str, ...], tuple[tuple, object]] = {}  # files -> (their stamp, in-memory store)
         self.edge_keys: dict[tuple, tuple[tuple, str]] = {}  # edge.key -> (its assertions, its render-memo key)
-        self.merges: dict[str, object] = {}  # output directory -> the MergeState of its last build
+        self.kept_for: dict[str, dict[str, object]] = {}  # kind -> output path -> what its last build kept
 
     @staticmethod
     def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -80,19 +80,27 @@ class WarmState:
         """Keep the results of this build's articles, and only those, for the next."""
         self.results, self.results_seen = self.results_seen, {}
 
+    def kept(self, kind: str, key: str | None, make: Callable[[], T]) -> T:
+        """What a build of `kind` into `key` (an output path) keeps for the next build of
+        it: the `make()` of the first, then the same object; a fresh `make()` when disabled
+        or without a key. The two keys built last keep theirs, per kind."""
+        if not self.enabled or key is None:
+            return make()
+        kept = self.kept_for.setdefault(kind, {})
+        value = kept.pop(key, None)
+        if value is None:
+            value = make()
+        while len(kept) >= 2:
+            del kept[next(iter(kept))]
+        kept[key] = value  # the most recent last
+        return value
+
     def merge_state(self, out_dir: Path):
         """The state of the last merge into `out_dir` (kg.graph.incremental), for the next
-        one to start from; None when disabled. The two directories built last keep theirs."""
-        if not self.enabled:
-            return None
+        one to start from; None when disabled."""
         from .graph.incremental import MergeState
 
-        key = os.path.realpath(out_dir)
-        state = self.merges.pop(key, None) or MergeState()
-        while len(self.merges) >= 2:
-            del self.merges[next(iter(self.merges))]
-        self.merges[key] = state  # the most recent last
-        return state
+        return self.kept("merge", os.path.realpath(out_dir), MergeState) if self.enabled else None
 
     def later(self, out_dir: Path, save: Callable[[], None]) -> None:
         """Write a file that only speeds the next build up (render memo, cache pack,
@@ -135,7 +143,7 @@ class WarmState:
                        _date_regex):
             cached.cache_clear()
         self.extractor = None
-        self.merges.clear()
+        self.kept_for.clear()
 
     def summary(self) -> dict:
         """Counts for `kg server status`."""

@@ -109,3 +109,49 @@ def test_a_new_spelling_that_changes_the_canonical_entity_rewrites_older_documen
                                      names=((person.id, "uk", "Павло Латушко"),)))
     assert state.update(first + more, **OPTIONS) == merge(first + more, **OPTIONS)
     assert state.update(first, **OPTIONS) == merge(first, **OPTIONS)
+
+
+# ------------------------------------------------------------------ the Turtle file's blocks, kept warm
+def _expected(subjects: dict[str, str], pieces: list[tuple]) -> bytes:
+    blocks = dict(subjects)
+    for piece in pieces:
+        blocks.update((node, text) for node, text, _ in piece)
+    return b"".join(blocks[node].encode() for node in sorted(blocks))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_kept_blocks_write_what_sorting_every_block_writes(rnd):
+    from kg.export.memo import SortedBlocks
+
+    layout = SortedBlocks()
+    pieces = {}  # edge -> its piece: the same object while the edge is unchanged
+    subjects = {}
+    for step in range(15):
+        for _ in range(rnd.randint(0, 40 if step == 0 else 4)):
+            edge = rnd.randrange(60)
+            if rnd.random() < 0.3:
+                pieces.pop(edge, None)
+            else:  # blocks named after the edge, some texts the same as before
+                pieces[edge] = tuple((f"n{edge}-{i}", f"text {edge} {i} {rnd.randrange(2)}\n", "")
+                                     for i in range(rnd.randint(1, 4)))
+        for _ in range(rnd.randint(0, 3)):
+            node = f"s{rnd.randrange(20)}"
+            if rnd.random() < 0.3:
+                subjects.pop(node, None)
+            else:
+                subjects[node] = f"subject {node} {rnd.randrange(3)}\n"
+        subjects = dict(subjects)  # a build hands over a new dict each time
+        got = b"".join(layout.chunks(subjects, list(pieces.values()), per_chunk=7))
+        assert got == _expected(subjects, list(pieces.values())), step
+
+
+def test_kept_blocks_refuse_two_blocks_for_one_node_and_recover():
+    from kg.export.memo import SortedBlocks
+
+    layout = SortedBlocks()
+    one = (("a", "A\n", ""), ("b", "B\n", ""))
+    assert b"".join(layout.chunks({"s": "S\n"}, [one])) == b"A\nB\nS\n"
+    with pytest.raises(ValueError):
+        b"".join(layout.chunks({"s": "S\n"}, [one, (("b", "other\n", ""),)]))
+    assert b"".join(layout.chunks({"t": "T\n"}, [one])) == b"A\nB\nT\n"  # started again, not half-changed

@@ -17,10 +17,11 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from ..graph import Edge, KnowledgeGraph
-from ..model import NEGATIVE, Assertion
+from ..model import NEGATIVE, Article, Assertion
 from ..ontology import ENT, KG, WD, Ontology
+from ..warm import warm_state
 from . import chunked, register
-from .memo import RenderMemo
+from .memo import RenderMemo, SortedBlocks
 
 DOC = Namespace("https://w3id.org/kg-rbu/doc/")
 ASR = Namespace("https://w3id.org/kg-rbu/assertion/")
@@ -156,9 +157,9 @@ def plain_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set | 
     return out
 
 
-def node_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set]:
-    """The triples of the entities, merges and articles, grouped by subject (without
-    the direct relation triples of `edge_triples`)."""
+def node_triples(graph: KnowledgeGraph, ontology: Ontology, articles: bool = True) -> dict[str, set]:
+    """The triples of the entities, merges and (unless `articles` is False) articles,
+    grouped by subject (without the direct relation triples of `edge_triples`)."""
     out: dict[str, set] = {}
 
     def add(s: str, p: str, o) -> None:
@@ -193,22 +194,27 @@ def node_triples(graph: KnowledgeGraph, ontology: Ontology) -> dict[str, set]:
         add(node, _kg("mergeRule"), _lit(m.rule))
         if m.score is not None:
             add(node, _kg("mergeScore"), _plain_decimal(m.score))
-    for article in graph.articles:
-        node = _doc(article.doc_id)
-        add(node, _RDF_TYPE, _K["Article"])
-        add(node, _D["identifier"], _lit(_clean(article.doc_id)))
-        if article.title:
-            add(node, _D["title"], _lit(_clean(article.title), article.lang))
-        date = _plain_date(article.date)
-        if date is not None:
-            add(node, _D["date"], date)
-        if article.lang:
-            add(node, _D["language"], _lit(article.lang))
-        if article.source:
-            add(node, _D["source"], _lit(_clean(article.source)))
-        if article.url:
-            add(node, _K["url"], _lit(_clean(article.url), None, _XSD_URI))
+    if articles:
+        for article in graph.articles:
+            out[_doc(article.doc_id)] = set(article_pairs(article))
     return out
+
+
+def article_pairs(article: Article) -> list[tuple[str, object]]:
+    """The (predicate, object) pairs of an article's node."""
+    pairs = [(_RDF_TYPE, _K["Article"]), (_D["identifier"], _lit(_clean(article.doc_id)))]
+    if article.title:
+        pairs.append((_D["title"], _lit(_clean(article.title), article.lang)))
+    date = _plain_date(article.date)
+    if date is not None:
+        pairs.append((_D["date"], date))
+    if article.lang:
+        pairs.append((_D["language"], _lit(article.lang)))
+    if article.source:
+        pairs.append((_D["source"], _lit(_clean(article.source))))
+    if article.url:
+        pairs.append((_K["url"], _lit(_clean(article.url), None, _XSD_URI)))
+    return pairs
 
 
 def edge_triples(edge: Edge) -> tuple[tuple[str, str, str] | None, list[tuple[str, set | list]]]:
@@ -495,12 +501,25 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
     """The Turtle export, in chunks: `plain_triples` sorted as `sorted_triples` orders
     them, one block per subject, byte for byte what pyoxigraph writes for them, without
     handing it every triple (several times faster). With a memo, an edge rendered by
-    the last build is not rendered again."""
-    grouped = node_triples(graph, ontology)
+    the last build is not rendered again; in a warm process (kg server), neither is an
+    article, and the file is assembled from what the last build encoded (SortedBlocks)."""
+    state = warm_state()
+    key = str(memo.path) if memo is not None and memo.path is not None and state.enabled else None
+    layout = state.kept("turtle-blocks", key, SortedBlocks) if key is not None else None
+    terms = state.kept("turtle-terms", key, _TurtleTerms)
+    grouped = node_triples(graph, ontology, articles=layout is None)
     for edge in graph.edges:  # the direct triples belong to the subject's block
         if edge.polarity != NEGATIVE:
             grouped.setdefault(_ent(edge.subject.id), set()).add((_kg(edge.relation), _ent(edge.object.id)))
-    terms = _TurtleTerms()
+    articles: dict[tuple, str] = {}
+    if layout is not None:  # an article's block depends on its fields alone
+        for article in graph.articles:
+            fields = (article.doc_id, article.title, article.date, article.lang, article.source, article.url)
+            known = layout.articles.get(fields)
+            if known is None:
+                grouped[_doc(article.doc_id)] = set(article_pairs(article))
+            else:
+                articles[fields] = known
     iris = set(grouped)
     for pairs in grouped.values():
         iris.update(o for _, o in pairs if isinstance(o, str))
@@ -510,18 +529,32 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
     iris.update((_RS, _RP, _RO, _DERIVED))
     iris.discard(_RDF_TYPE)
     terms.prefetch(iris)
-    blocks = [(s, terms.block(s, pairs)) for s, pairs in grouped.items()]
+    subjects = {s: terms.block(s, pairs) for s, pairs in grouped.items()}
     sha = {a.doc_id: a.sha256 for a in graph.articles}
     if memo is None:
         pieces = [terms.edge_blocks(edge, sha) for edge in graph.edges]
     else:
         pieces = memo.edge_pieces("ttl", graph,
                                   lambda edge: terms.edge_blocks(edge, sha, memo.previous("ttl", edge) or ()))
+    if not subjects and not pieces:  # pyoxigraph writes an empty graph as nothing, not even the prefixes
+        return
+    yield terms.header.encode("utf-8")
+    if layout is not None:
+        for article in graph.articles:
+            fields = (article.doc_id, article.title, article.date, article.lang, article.source, article.url)
+            node = _doc(article.doc_id)
+            if fields in articles:
+                subjects[node] = articles[fields]
+            else:
+                articles[fields] = subjects[node]
+        layout.articles = articles
+        yield from layout.chunks(subjects, pieces)
+        return
+    blocks = list(subjects.items())
     for edge_blocks in pieces:
         blocks.extend((node, text) for node, text, _ in edge_blocks)
     blocks.sort()
-    if blocks:  # pyoxigraph writes an empty graph as nothing, not even the prefixes
-        yield from chunked([terms.header, *(text for _, text in blocks)])
+    yield from chunked(text for _, text in blocks)
 
 
 def _jsonld(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = None) -> bytes:
