@@ -283,17 +283,22 @@ class Resolution:
 
     canonical: dict[str, Entity]
     merges: tuple[EntityMerge, ...]
+    # The fuzzy matches of each block of keys (see resolve_entities), for the next resolution.
+    scores: dict[tuple, list[tuple[float, str, str]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def resolve_entities(entities: Mapping[str, Entity], *, tables: NameTables, rules: MergeRules = MergeRules(),
                      ontology: Ontology | None = None,
                      languages: Mapping[str, Iterable[str]] | None = None,
-                     documents: Mapping[str, int] | None = None) -> Resolution:
+                     documents: Mapping[str, int] | None = None,
+                     scores: Mapping[tuple, list[tuple[float, str, str]]] | None = None) -> Resolution:
     """Decide which entities are one (see the module docstring for the rules).
 
     `languages` gives the languages each id was seen in (to read its name with
     that language's spelling conventions), `documents` how many documents name
-    it (the most named spelling becomes the canonical one).
+    it (the most named spelling becomes the canonical one). `scores` are an
+    earlier resolution's `scores` with the same tables: a block of keys it scored
+    is not scored again (a rebuild in `kg server` changes few blocks).
     """
     languages = languages or {}
     documents = documents or {}
@@ -378,12 +383,17 @@ def resolve_entities(entities: Mapping[str, Entity], *, tables: NameTables, rule
         if len(words) >= 2:
             blocks[(ent_type, len(words), words[-1][0])].append(key)
     found: list[tuple[float, str, str, str]] = []
+    scored: dict[tuple, list[tuple[float, str, str]]] = {}
     for (ent_type, _, _), keys in sorted(blocks.items()):
-        for i, ka in enumerate(keys):
-            for kb in keys[i + 1:]:
-                score = scorer.pair(ka, kb)
-                if score is not None:
-                    found.append((-score, ent_type, ka, kb))
+        block = (ent_type, *keys)
+        matches = (scores or {}).get(block)
+        if matches is None:
+            matches = [(score, ka, kb) for i, ka in enumerate(keys) for kb in keys[i + 1:]
+                       if (score := scorer.pair(ka, kb)) is not None]
+        scored[block] = matches
+        for score, ka, kb in matches:
+            scorer.memo[(ka, kb)] = score  # keys are sorted within a block: (ka, kb) is the pair's key
+            found.append((-score, ent_type, ka, kb))
     for neg_score, ent_type, ka, kb in sorted(found):
         for a in by_key[(ent_type, ka)]:
             for b in by_key[(ent_type, kb)]:
@@ -395,7 +405,9 @@ def resolve_entities(entities: Mapping[str, Entity], *, tables: NameTables, rule
                 if all(scorer.related(x, y) for x in keysets_a for y in keysets_b):
                     uf.union(a, b, FUZZY, -neg_score)
 
-    return _resolution(uf, cands, scorer)
+    resolution = _resolution(uf, cands, scorer)
+    resolution.scores.update(scored)
+    return resolution
 
 
 def _resolution(uf: _Clusters, cands: dict[str, _Candidate], scorer: _Scorer) -> Resolution:

@@ -107,6 +107,7 @@ class MergeState:
         self.kept = _FirstIndex()  # over the assertions after it
         self.canonical: dict[str, Entity] | None = None  # None: deduplication merged nothing
         self.merges: tuple[EntityMerge, ...] = ()
+        self.scores: dict[tuple[str, str], float | None] = {}  # the last resolution's fuzzy scores
         self.groups: dict[tuple, list[tuple[tuple, Assertion]]] = {}
         self.edges: dict[tuple, Edge] = {}
         self.order: list[tuple] = []  # the group keys, sorted
@@ -237,7 +238,8 @@ class MergeState:
         resolution = resolve_entities(
             entities, tables=names, rules=rules, ontology=ontology,
             languages={i: sorted({lang for lang, _ in self.forms.get(i, ())}) for i in entities},
-            documents={i: len(self.named.docs[i]) for i in entities})
+            documents={i: len(self.named.docs[i]) for i in entities}, scores=self.scores)
+        self.scores = resolution.scores
         if not resolution.merges:
             return None, ()
         return resolution.canonical, resolution.merges

@@ -60,6 +60,7 @@ class NameTables:
     given_names: dict[str, int]  # transliteration key of a given name -> its group
     path: str = ""
 
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019  (a few tables per process, each kept anyway)
     def exact_key(self, name: str) -> str:
         """Case, accents and punctuation ignored; the script kept."""
         out = []
@@ -103,6 +104,7 @@ class NameTables:
             text = self.respell[lang](text)
         return " ".join(self._word(w) for w in text.split())
 
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
     def translit_keys(self, name: str, langs: tuple[str, ...] = ()) -> frozenset[str]:
         """The transliteration keys of a name read as written in any of `langs` (or in none)."""
         return frozenset(k for k in {self.translit_key(name)} | {self.translit_key(name, lang) for lang in langs}
