@@ -91,8 +91,8 @@ class RenderMemo:
             for edge in graph.edges:
                 stable = edge.key
                 hit = known.get(stable)
-                if (hit is not None and len(hit[0]) == len(edge.assertions)
-                        and all(map(operator.is_, hit[0], edge.assertions))):
+                if hit is not None and (hit[0] is edge.assertions or (  # an edge the merge kept, or rebuilt alike
+                        len(hit[0]) == len(edge.assertions) and all(map(operator.is_, hit[0], edge.assertions)))):
                     key = hit[1]
                 else:
                     parts = ["\x1f".join(stable)]  # the subject, relation, object and polarity of all
@@ -111,26 +111,25 @@ class RenderMemo:
             self._keys = (graph, keys)
         return self._keys[1]
 
-    def piece(self, kind: str, key: str, render: Callable[[], T]) -> T:
-        """The `kind` piece under `key`: as the last build rendered it, or rendered now."""
-        name = f"{kind}:{key}"
-        value = self.new.get(name)
-        if value is None:
-            value = self.old.get(name)
-            if value is None:
-                value = render()
-                self.misses += 1
-            else:
-                self.hits += 1
-            self.new[name] = value
-        return value  # type: ignore[return-value]
-
     def edge_pieces(self, kind: str, graph: KnowledgeGraph, render: Callable[[Edge], T]) -> list[T]:
         """The `kind` piece of every edge of `graph`, in edge order."""
         keys = self.edge_keys(graph)
         if not self.new_index:
             self.new_index = {"\x1f".join(edge.key): key for key, edge in zip(keys, graph.edges)}
-        return [self.piece(kind, key, lambda edge=edge: render(edge)) for key, edge in zip(keys, graph.edges)]
+        new, old, out = self.new, self.old, []
+        for key, edge in zip(keys, graph.edges):  # as the last build rendered it, or rendered now
+            name = kind + ":" + key
+            value = new.get(name)
+            if value is None:
+                value = old.get(name)
+                if value is None:
+                    value = render(edge)
+                    self.misses += 1
+                else:
+                    self.hits += 1
+                new[name] = value
+            out.append(value)
+        return out
 
     def previous(self, kind: str, edge: Edge):
         """The `kind` piece the last build rendered for this edge (the same subject,
