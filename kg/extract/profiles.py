@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from thinc.api import use_ops
 
 from .tokenizer import CONFIG as TOKENIZER_CONFIG
+from .tokenizer import model_tokenizer
 
 
 @dataclass(frozen=True)
@@ -315,6 +316,7 @@ def load_pipeline(lang: str) -> Language:
         # the same results; names come from the gazetteer, so no NER.
         with use_ops("numpy", use_blis=False):
             nlp = spacy.load(profile.pipeline, exclude=["ner"])
+        nlp.tokenizer = model_tokenizer(nlp)  # the same tokens, cheaper for a new word
         nlp.add_pipe("kg_newline_sentences", before="parser")
     else:
         nlp = spacy.blank(lang, config=TOKENIZER_CONFIG)
