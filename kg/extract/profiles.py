@@ -21,6 +21,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from thinc.api import use_ops
 
+from .attributes import use_tables
 from .tokenizer import CONFIG as TOKENIZER_CONFIG
 from .tokenizer import model_tokenizer
 
@@ -317,6 +318,7 @@ def load_pipeline(lang: str) -> Language:
         with use_ops("numpy", use_blis=False):
             nlp = spacy.load(profile.pipeline, exclude=["ner"])
         nlp.tokenizer = model_tokenizer(nlp)  # the same tokens, cheaper for a new word
+        use_tables(nlp)  # the same attributes and lemmas, set with one array per doc
         nlp.add_pipe("kg_newline_sentences", before="parser")
     else:
         nlp = spacy.blank(lang, config=TOKENIZER_CONFIG)
