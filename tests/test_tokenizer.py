@@ -21,7 +21,8 @@ from spacy.attrs import IDX, NORM, ORTH, SPACY
 from spacy.tokenizer import Tokenizer
 
 from kg.extract.profiles import PROFILES
-from kg.extract.tokenizer import CONFIG, KGTokenizer, LetterSkip, letters_only_match, model_tokenizer
+from kg.extract.tokenizer import (CONFIG, KGTokenizer, LetterSkip, NeedsSkip, letters_only_match, model_tokenizer,
+                                  needed_characters)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
@@ -195,6 +196,22 @@ def test_letters_only_match_reads_the_regex(pattern, may_match, nonempty):
     assert letters_only_match(re.compile(pattern)) == (may_match, nonempty)
 
 
+@pytest.mark.parametrize("pattern, needed", [
+    (r"x-y", "-"),
+    (r"(?i)^a[-–]b$|c'd", "-–'0"),  # "0": what a class of no letter is read as (one more is harmless)
+    (r"(?<=-)x|x(?=–)", "-–"),  # a lookaround sees only the string
+    (r"(?:-)+", "-"),
+    (r"\d-x", None),  # \d: no list of characters
+    (r"[-\d]x-", None),
+    (r"a-|b", None),  # "b" matches a letter
+    (r"-?x", None),
+    (r"x(?!-)", None),
+    (r"[^-]", None),
+])
+def test_needed_characters_reads_the_regex(pattern, needed):
+    assert needed_characters(re.compile(pattern)) == (None if needed is None else frozenset(needed))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_letters_only_match_reads_the_classes_as_the_whole_syntax_tree(lang):
@@ -240,8 +257,10 @@ def test_every_affix_regex_is_skipped_for_letters(lang):
     kg, _ = _tokenizers(lang)
     for find in (kg.prefix_search, kg.suffix_search, kg.infix_finditer, kg.url_match):
         assert isinstance(find.__self__, LetterSkip), find
-    if _token_match(lang) is not None:
-        assert isinstance(kg.token_match.__self__, LetterSkip)
+    if _token_match(lang) is not None:  # French: hyphenated words and elisions
+        assert isinstance(kg.token_match.__self__, NeedsSkip)
+        assert set("-–—‐‑'’") <= kg.token_match.__self__.needed
+        assert not any(c.isalpha() for c in kg.token_match.__self__.needed)
     starts = {"id": ("IDR", "RMB", "Rp", "SGD", "USD")}.get(lang, ())
     assert kg._plain_starts == starts
 
@@ -272,6 +291,16 @@ def test_spacy_finds_no_affix_in_a_word_of_letters(lang, word):
         assert _no_affix(lang, word)
     if kg.is_plain(word):
         assert [t.text for t in reference(word)] == [word]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+       | st.text(LETTERS | st.sampled_from(list("'’-–—‐‑,.;:!?()«»\"0123456789 ")), min_size=1, max_size=12))
+def test_french_token_match_finds_nothing_without_the_characters_it_needs(text):
+    """The claim the French token_match skip rests on, against spaCy's regex."""
+    needed = needed_characters(_token_match("fr").__self__)
+    if needed.isdisjoint(text):
+        assert _token_match("fr")(text) is None
 
 
 @pytest.mark.parametrize("lang, word, meets", [

@@ -241,22 +241,26 @@ _UNREADABLE = re.compile(r"\(\?#|\(\?[aiLmsux-]*x")
 _IGNORE_CASE_FLAG = re.compile(r"\(\?[aiLmsux-]*i")
 
 
-def _skeleton(pattern: re.Pattern) -> str | None:
-    """The regex with every character class put as "[a]" where it may match a
-    letter and "[0]" where it may not, or None where its classes cannot be found.
+def _skeleton(pattern: re.Pattern) -> tuple[str | None, frozenset[str] | None]:
+    """(the regex with every character class put as "[a]" where it may match a
+    letter and "[0]" where it may not, or None where its classes cannot be
+    found; the characters of the "[0]" classes, or None where one holds a
+    category or a long range).
 
     `letters_only_match` reads nothing of a class but that, and the syntax tree
     of a regex made of long classes is slow to build: spaCy's French
     `token_match` (1.4 MB, several hundred classes of a thousand letters each)
     takes a second, its skeleton a few milliseconds."""
     if pattern.flags & re.VERBOSE or _UNREADABLE.search(pattern.pattern):
-        return None
+        return None, None
     # A class is read alone, without the flags around it: as ignoring case
     # wherever the regex may.
     ignore_case = bool(pattern.flags & re.IGNORECASE or _IGNORE_CASE_FLAG.search(pattern.pattern))
     seen: dict[str, str] = {}
+    held: set[str] | None = set()
 
     def stand_in(found: re.Match) -> str:
+        nonlocal held
         text = found.group()
         if text[0] != "[":
             return text  # an escape
@@ -266,24 +270,80 @@ def _skeleton(pattern: re.Pattern) -> str | None:
             letter = (_class_has_letter(arg, ignore_case) if op == _parser.IN else
                       chr(arg).isalpha() or (ignore_case and _cased(arg, arg)) if op == _parser.LITERAL else True)
             seen[text] = "[a]" if letter else "[0]"
+            if not letter and held is not None:
+                chars = _class_chars([(op, arg)] if op == _parser.LITERAL else arg)
+                held = None if chars is None else held | chars
         return seen[text]
 
-    return _CLASS_OR_ESCAPE.sub(stand_in, pattern.pattern)
+    skeleton = _CLASS_OR_ESCAPE.sub(stand_in, pattern.pattern)
+    return skeleton, None if held is None else frozenset(held)
+
+
+def _class_chars(items: list) -> set[str] | None:
+    """The characters a class of literals and short ranges holds, or None."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op == _parser.LITERAL:
+            chars.add(chr(arg))
+        elif op == _parser.RANGE and arg[1] - arg[0] < 256:
+            chars.update(map(chr, range(arg[0], arg[1] + 1)))
+        else:
+            return None
+    return chars
+
+
+def _nodes(items):
+    """Every node of a parsed regex, nested ones included (class items too)."""
+    for node in items:
+        if isinstance(node, tuple) and len(node) == 2 and isinstance(node[0], type(_parser.LITERAL)):
+            yield node
+        if isinstance(node, (tuple, list, _parser.SubPattern)):
+            yield from _nodes(node if not isinstance(node, tuple) else node[1:])
+
+
+def _read(pattern: re.Pattern) -> tuple[list | None, bool, frozenset[str] | None]:
+    """(the syntax tree of `pattern`'s skeleton, whether it ignores case, the
+    characters of its "[0]" classes), the tree None where it cannot be read."""
+    if _parser is None:
+        return None, False, None
+    try:
+        skeleton, held = _skeleton(pattern)
+        tree = _parser.parse(skeleton, pattern.flags) if skeleton is not None else None
+    except Exception:  # noqa: BLE001 - a private module: assume it may match if it changes
+        return None, False, None
+    if tree is None or tree.state.flags & _NARROW:
+        return None, False, None
+    return list(tree), bool(tree.state.flags & re.IGNORECASE), held
 
 
 def letters_only_match(pattern: re.Pattern) -> tuple[bool, bool]:
     """(may `pattern` match anywhere in a string made only of letters, may that
     match be nonempty), read from the regex's syntax; True where unsure."""
-    if _parser is None:
-        return True, True
-    try:
-        skeleton = _skeleton(pattern)
-        tree = _parser.parse(skeleton, pattern.flags) if skeleton is not None else None
-    except Exception:  # noqa: BLE001 - a private module: assume it may match if it changes
-        tree = None
-    if tree is None or tree.state.flags & _NARROW:
-        return True, True
-    return _letters_match(list(tree), bool(tree.state.flags & re.IGNORECASE))
+    tree, ignore_case, _ = _read(pattern)
+    return (True, True) if tree is None else _letters_match(tree, ignore_case)
+
+
+def needed_characters(pattern: re.Pattern) -> frozenset[str] | None:
+    """Characters of which a string must hold one for `pattern` to match anywhere
+    in it, or None where unknown.
+
+    Where `letters_only_match` proves that no string of letters can match, it
+    has read as unable to match a letter only nodes that match nothing but
+    characters of their own (a literal, a class of literals and ranges; no
+    case): not a letter, so none of those characters. A string holding none of
+    them, letters or not, finds every one of those nodes as unable to match,
+    and the same reading proves it cannot match. A class like "\\d" has no list
+    of characters: where one was read so, None."""
+    tree, ignore_case, held = _read(pattern)
+    if tree is None or held is None or _letters_match(tree, ignore_case)[0]:
+        return None
+    needed = set(held)
+    for op, arg in _nodes(tree):
+        if op == _parser.LITERAL and not chr(arg).isalpha():
+            needed.add(chr(arg))
+        elif op == _parser.CATEGORY and arg in _NO_LETTER_CATEGORIES:
+            return None
+    return frozenset(needed)
 
 
 def _leading_letters(items: list, anchored: bool = False) -> frozenset[str] | None:
@@ -408,21 +468,37 @@ def _skip_letters(pattern: re.Pattern, find: Callable, kind: str) -> tuple[Calla
     return (skip.finditer if kind == "infix" else skip.search), skip
 
 
+class NeedsSkip:
+    """A regex's `match` (or `search`) that answers "no match" without searching
+    for a string holding none of the characters every match needs
+    (`needed_characters`). It keeps the regex's `pattern` where spaCy looks
+    for it to serialize a tokenizer."""
+
+    def __init__(self, pattern: re.Pattern, find: Callable, needed: frozenset[str]) -> None:
+        self.pattern = pattern.pattern
+        self.needed = needed
+        self._find = find
+
+    def match(self, text: str):
+        """The regex's answer, None where skipped."""
+        return None if self.needed.isdisjoint(text) else self._find(text)
+
+
 def _skip_token_match(token_match: Callable | None) -> Callable | None:
-    """`token_match`, answering "no match" without searching for a string of letters
-    only where its regex provably matches none (not even an empty match, which
-    would keep a string whole as a match does).
+    """`token_match`, answering "no match" without searching for a string that
+    holds none of the characters its regex needs (`needed_characters`: not even
+    an empty match, which would keep a string whole as a match does).
 
     spaCy asks it first of every string it cuts affixes from, and again before
     the infixes: French's (hyphenated words and elisions, "(?iu)", 1.4 MB) costs
     more per new word than the affix regexes together, and each of its hundreds
-    of alternatives needs a hyphen or an apostrophe, which no letter is, whatever
-    the case."""
+    of alternatives needs a hyphen or an apostrophe ("Poutine," holds neither)."""
     pattern = getattr(token_match, "__self__", None)
-    if (not isinstance(pattern, re.Pattern) or getattr(token_match, "__name__", None)
-            not in ("match", "search", "fullmatch") or letters_only_match(pattern)[0]):
+    if not isinstance(pattern, re.Pattern) or getattr(token_match, "__name__", None) not in (
+            "match", "search", "fullmatch"):
         return token_match
-    return LetterSkip(pattern, token_match).search
+    needed = needed_characters(pattern)
+    return token_match if needed is None else NeedsSkip(pattern, token_match, needed).match
 
 
 class KGTokenizer(Tokenizer):
