@@ -27,6 +27,7 @@ _OBJECTS = frozenset({"obj", "iobj", "obl:arg"})
 _CLAUSES = frozenset({"acl:relcl", "acl", "ccomp", "advcl", "appos", "conj"})
 
 _MOODS: dict[int, tuple[bool, bool]] = {}  # morphology hash -> (conditional, future)
+_LABELS: dict[int, str] = {}  # dependency label hash -> label (a model has a few dozen)
 
 
 class Span(Protocol):
@@ -45,10 +46,13 @@ class Parse:
         array = doc.to_array([HEAD, DEP, POS, LOWER, MORPH]) if n else numpy.zeros((0, 5), dtype="uint64")
         # HEAD is an offset from the token, negative ones wrapped into uint64.
         self.heads: list[int] = (array[:, 0].astype(numpy.int64) + numpy.arange(n)).tolist()
-        strings = doc.vocab.strings
-        labels: dict[int, str] = {}
-        self.deps: list[str] = [labels[h] if h in labels else labels.setdefault(h, strings[h])
-                                for h in array[:, 1].tolist()]
+        hashes = array[:, 1].tolist()
+        self.deps: list[str] = list(map(_LABELS.get, hashes))  # looked up at C speed; new labels next
+        if None in self.deps:
+            strings = doc.vocab.strings
+            for k, h in enumerate(hashes):
+                if self.deps[k] is None:
+                    self.deps[k] = _LABELS[h] = strings[h]
         self.pos: list[int] = array[:, 2].tolist()
         self._lower: list[int] = array[:, 3].tolist()
         self._morph: list[int] = array[:, 4].tolist()
