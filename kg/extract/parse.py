@@ -30,7 +30,7 @@ _MOODS: dict[int, tuple[bool, bool]] = {}  # morphology hash -> (conditional, fu
 _LABELS: dict[int, str] = {}  # dependency label hash -> label (a model has a few dozen)
 
 
-class Span(Protocol):
+class Mention(Protocol):
     """What the parse reads of an argument: its tokens [start, end)."""
 
     start: int
@@ -82,7 +82,7 @@ class Parse:
             found = _MOODS[key] = ("Cnd" in morph.get("Mood"), "Fut" in morph.get("Tense"))
         return found
 
-    def subject(self, args: Sequence[Span], ts: int, te: int, is_control: Callable[[int], bool]) -> list:
+    def subject(self, args: Sequence[Mention], ts: int, te: int, is_control: Callable[[int], bool]) -> list:
         """The arguments that are the nominal subject of the verb of the trigger at
         [ts, te), from the parse; `is_control(i)`: whether token i is a control verb.
 
@@ -128,7 +128,7 @@ class Parse:
             break
         return []
 
-    def args_at(self, args: Sequence[Span], i: int) -> list:
+    def args_at(self, args: Sequence[Mention], i: int) -> list:
         """The argument at token i, or the nearest one in its subtree (not in
         clauses of their own), and those coordinated with token i."""
         own = [a for a in args if a.start <= i < a.end]
