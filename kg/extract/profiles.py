@@ -21,7 +21,9 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from thinc.api import use_ops
 
+from .attributes import use_tables
 from .tokenizer import CONFIG as TOKENIZER_CONFIG
+from .tokenizer import model_tokenizer
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,8 @@ def load_pipeline(lang: str) -> Language:
         # the same results; names come from the gazetteer, so no NER.
         with use_ops("numpy", use_blis=False):
             nlp = spacy.load(profile.pipeline, exclude=["ner"])
+        nlp.tokenizer = model_tokenizer(nlp)  # the same tokens, cheaper for a new word
+        use_tables(nlp)  # the same attributes and lemmas, set with one array per doc
         nlp.add_pipe("kg_newline_sentences", before="parser")
     else:
         nlp = spacy.blank(lang, config=TOKENIZER_CONFIG)

