@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .gazetteer import Gazetteer
 
 GAP = 4  # tokens a "..." may skip
+MOVES_SIZE = 500_000  # moves a phrase set remembers (see PhraseSet._move)
 
 #: The word lists of ontology/lexicons/clauses.yaml, per language.
 CLAUSE_KINDS = frozenset({"control", "infinitive", "unless"})
@@ -159,6 +160,54 @@ def match_at(phrase: Phrase, surface: list[str], lemma: list[str], i: int, limit
     return step(0, i)
 
 
+def _segments(phrase: Phrase) -> tuple[Phrase, ...] | None:
+    """The runs of words between the gaps of a gapped phrase, or None where two
+    gaps touch (their skips add up, which `match_at` handles)."""
+    segments: list[Phrase] = []
+    run: list[Word] = []
+    for word in phrase:
+        if word is None:
+            if not run:
+                return None
+            segments.append(tuple(run))
+            run = []
+        else:
+            run.append(word)
+    segments.append(tuple(run))
+    return tuple(segments)
+
+
+def _match_segments(segments: tuple[Phrase, ...], surface: list[str], lemma: list[str], i: int,
+                    limit: int) -> int | None:
+    """`match_at` for a phrase cut by `_segments`: the same first match (each gap
+    as short as lets the rest match), with a loop per run instead of a call per word."""
+    first = segments[0]
+    j = i + len(first)
+    if j > limit:
+        return None
+    for k, word in enumerate(first):
+        if not word.matches(surface[i + k], lemma[i + k]):  # type: ignore[union-attr]
+            return None
+    return _match_rest(segments, 1, surface, lemma, j, limit)
+
+
+def _match_rest(segments: tuple[Phrase, ...], n: int, surface: list[str], lemma: list[str], j: int,
+                limit: int) -> int | None:
+    if n == len(segments):
+        return j
+    run = segments[n]
+    size = len(run)
+    for at in range(j, min(j + GAP, limit - size) + 1):  # a run past the limit cannot match
+        for k, word in enumerate(run):
+            if not word.matches(surface[at + k], lemma[at + k]):  # type: ignore[union-attr]
+                break
+        else:
+            end = _match_rest(segments, n + 1, surface, lemma, at + size, limit)
+            if end is not None:
+                return end
+    return None
+
+
 class _Node:
     """A trie node over phrase words: children reached by a token's surface or
     lemma, children reached by its surface only ("=" words), phrases ending here."""
@@ -257,9 +306,21 @@ class PhraseSet:
         # Gapped phrases, each with the keys of its plain words (one must stand
         # in the window for every word, or the phrase cannot match there).
         self._gapped: list[tuple[Phrase, object, tuple[frozenset[str], ...]]] = []
+        self._runs: list[tuple[Phrase, ...] | None] = []  # each gapped phrase cut at its gaps (_segments)
         self._by_anchor: dict[str, list[int]] | None = None  # anchor key -> indices into _gapped
         self._anchor_keys: frozenset[str] = frozenset()
         self._unanchored: list[int] = []  # gapped phrases without a plain word: always tried
+        self._reset_moves()
+
+    def _reset_moves(self) -> None:
+        # The trie read as a lazily built automaton: a state is the set of trie
+        # nodes one walk has reached (state 0 the root), and a move from a state on
+        # a token's (surface, lemma) is computed once and then looked up. A walk
+        # then costs one dict lookup a token, whatever the number of nodes; the
+        # moves are few, as a corpus repeats its words.
+        self._states: list[tuple[_Node, ...]] = [(self._trie,)]
+        self._state_ids: dict[tuple[int, ...], int] = {(id(self._trie),): 0}
+        self._moves: dict[tuple[int, str, str], tuple[int, tuple[object, ...]]] = {}
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
@@ -279,9 +340,11 @@ class PhraseSet:
             for node in nodes:
                 node.ends.append((phrase, payload))
             self.first_keys.update(phrase[0].keys)  # type: ignore[union-attr]
+            self._reset_moves()  # states hold the trie's nodes as they were
             return
         plain = [w for w in phrase if w is not None and not w.prefix]
         self._gapped.append((phrase, payload, tuple(dict.fromkeys(w.keys for w in plain))))
+        self._runs.append(_segments(phrase) if None in phrase else None)
         self._by_anchor = None  # chosen again, over every gapped phrase, on the next match
 
     @property
@@ -310,40 +373,61 @@ class PhraseSet:
                 self._by_anchor.setdefault(key, []).append(index)
         self._anchor_keys = frozenset(self._by_anchor)
 
+    def _move(self, state: int, surface: str, lemma: str) -> tuple[int, tuple[object, ...]]:
+        """The state reached from `state` on a token, and the payloads of the
+        phrases that end there (each phrase once: a phrase may end at several
+        nodes, by its words' surface or lemma); state -1 where no phrase goes on."""
+        step: list[_Node] = []
+        for node in self._states[state]:
+            children = node.any
+            if children:
+                child = children.get(surface)
+                if child is not None:
+                    step.append(child)
+                if lemma != surface:
+                    child = children.get(lemma)
+                    if child is not None:
+                        step.append(child)
+            if node.surface:
+                child = node.surface.get(surface)
+                if child is not None:
+                    step.append(child)
+        if not step:
+            move: tuple[int, tuple[object, ...]] = (-1, ())
+        else:
+            seen: set[int] = set()
+            payloads = []
+            for node in step:
+                for phrase, payload in node.ends:
+                    if id(phrase) not in seen:
+                        seen.add(id(phrase))
+                        payloads.append(payload)
+            ident = tuple(map(id, step))
+            target = self._state_ids.get(ident)
+            if target is None:
+                target = self._state_ids[ident] = len(self._states)
+                self._states.append(tuple(step))
+            move = (target, tuple(payloads))
+        if len(self._moves) >= MOVES_SIZE:
+            self._moves.clear()
+        self._moves[(state, surface, lemma)] = move
+        return move
+
     def _trie_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
         """(end, payload) of the plain phrases that match from token i, each phrase once."""
         out: list[tuple[int, object]] = []
-        seen: set[int] | None = None  # a phrase may end at several nodes (its words' surface or lemma)
-        nodes = [self._trie]
-        j = i
+        moves = self._moves
+        state, j = 0, i
         while j < limit:
-            s, lem = surface[j], lemma[j]
-            step = []
-            for node in nodes:
-                children = node.any
-                if children:
-                    child = children.get(s)
-                    if child is not None:
-                        step.append(child)
-                    if lem != s:
-                        child = children.get(lem)
-                        if child is not None:
-                            step.append(child)
-                if node.surface:
-                    child = node.surface.get(s)
-                    if child is not None:
-                        step.append(child)
-            if not step:
+            move = moves.get((state, surface[j], lemma[j]))
+            if move is None:
+                move = self._move(state, surface[j], lemma[j])
+            state, payloads = move
+            if state < 0:
                 break
             j += 1
-            for node in step:
-                for phrase, payload in node.ends:
-                    if seen is None:
-                        seen = set()
-                    if id(phrase) not in seen:
-                        seen.add(id(phrase))
-                        out.append((j, payload))
-            nodes = step
+            for payload in payloads:
+                out.append((j, payload))
         return out
 
     def matches_at(self, keys: TokenKeys, i: int, limit: int) -> list[tuple[int, object]]:
@@ -365,8 +449,19 @@ class PhraseSet:
         lo = bisect_left(starts, start)
         hi = bisect_left(starts, end, lo)
         if lo < hi:
-            for i in starts[lo:hi]:
-                out += [(i, stop, payload) for stop, payload in self._trie_at(surface, lemma, i, end)]
+            moves = self._moves
+            for i in starts[lo:hi]:  # _trie_at, inline: this is the rules' inner loop
+                state, j = 0, i
+                while j < end:
+                    move = moves.get((state, surface[j], lemma[j]))
+                    if move is None:
+                        move = self._move(state, surface[j], lemma[j])
+                    state, payloads = move
+                    if state < 0:
+                        break
+                    j += 1
+                    for payload in payloads:
+                        out.append((i, j, payload))
         if self._gapped:
             out += self._gapped_spans(keys, start, end)
         # Matches come in trie and lexicon order, but a tie must not depend on
@@ -398,8 +493,12 @@ class PhraseSet:
                     continue
             at = keys.at(phrase[0])  # type: ignore[arg-type]
             k = bisect_left(at, start)
+            runs = self._runs[index]
             while k < len(at) and at[k] < end:
-                stop = match_at(phrase, surface, lemma, at[k], end)
+                if runs is None:
+                    stop = match_at(phrase, surface, lemma, at[k], end)
+                else:
+                    stop = _match_segments(runs, surface, lemma, at[k], end)
                 if stop is not None:
                     out.append((at[k], stop, payload))
                 k += 1
