@@ -142,8 +142,8 @@ class Extractor:
                 state = rules._entity(f.entry.state)
             agent = None
             if f.entry.entity.type == "Country":
-                for bs, be, _ in rules.lex.bodies.spans(rules.keys, max(sent.start, f.start - 4),
-                                                        min(sent.end, f.end + 4)):
+                for bs, be, _ in rules.spans_in(rules.lex.bodies, max(sent.start, f.start - 4),
+                                                min(sent.end, f.end + 4)):
                     agent = rules.span_text(bs, be)
                     break
             args.append(Arg(f.entry.entity, f.start, f.end, f.entry.kind, state, agent))

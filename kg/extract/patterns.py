@@ -348,6 +348,11 @@ class PhraseSet:
         self._by_anchor = None  # chosen again, over every gapped phrase, on the next match
 
     @property
+    def plain(self) -> bool:
+        """Whether every phrase of the set is plain (no gap, no "*" word)."""
+        return not self._gapped
+
+    @property
     def anchor_keys(self) -> frozenset[str]:
         """The keys of the gapped phrases' anchors."""
         if self._by_anchor is None:
@@ -407,7 +412,9 @@ class PhraseSet:
             if target is None:
                 target = self._state_ids[ident] = len(self._states)
                 self._states.append(tuple(step))
-            move = (target, tuple(payloads))
+            # In payload order (a stable sort): the matches of one walk then come
+            # sorted as `spans` returns them, with no sort of its own.
+            move = (target, tuple(sorted(payloads, key=payload_order)))
         if len(self._moves) >= MOVES_SIZE:
             self._moves.clear()
         self._moves[(state, surface, lemma)] = move
@@ -462,12 +469,17 @@ class PhraseSet:
                     j += 1
                     for payload in payloads:
                         out.append((i, j, payload))
+        # A tie must not depend on trie or lexicon order: matches are sorted by
+        # start, end and payload, so that every tie is broken the same way in
+        # every run. The walks above give them in that order already (starts in
+        # order, each walk's ends in order, each move's payloads in order), so
+        # only gapped matches call for a sort.
         if self._gapped:
-            out += self._gapped_spans(keys, start, end)
-        # Matches come in trie and lexicon order, but a tie must not depend on
-        # it: sort so that every tie is broken the same way in every run.
-        if len(out) > 1:
-            out.sort(key=lambda m: (m[0], m[1], payload_order(m[2])))
+            gapped = self._gapped_spans(keys, start, end)
+            if gapped:
+                out += gapped
+                if len(out) > 1:
+                    out.sort(key=lambda m: (m[0], m[1], payload_order(m[2])))
         return out
 
     def _gapped_spans(self, keys: TokenKeys, start: int, end: int) -> list[tuple[int, int, object]]:

@@ -152,6 +152,7 @@ class SentenceRules:
         self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
         self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
         self._titles: list[tuple[int, int, object]] | None = None  # role titles of the current sentence
+        self._sentence_spans: dict[PhraseSet, list[tuple[int, int, object]]] = {}  # see spans_in
         self._entities: dict[str, Entity | None] = {}
         self._fits: dict[tuple[int, str, str], Entity | None] = {}  # (id(arg), relation, side) -> entity
         # The verbs read so far in the current sentence, in order, as (trigger start,
@@ -167,6 +168,7 @@ class SentenceRules:
         self._single = single = {}
         self._breaks = None
         self._titles = None
+        self._sentence_spans = {}
         text = self.text
         self._clause_punct = [k for k in range(sent.start, sent.end) if text[k] in _CLAUSE_PUNCT]
         self._commas = None
@@ -191,6 +193,22 @@ class SentenceRules:
         if start >= end:
             return ""
         return self._raw[self._offsets[start]:self._offsets[end - 1] + len(self.text[end - 1])]
+
+    def spans_in(self, phrases: PhraseSet, start: int, end: int) -> list[tuple[int, int, object]]:
+        """`phrases.spans` in [start, end) of the current sentence.
+
+        A set of plain phrases is matched once per sentence and each window
+        filtered from that: a plain match does not depend on where the window
+        ends, only whether it fits. (A gapped one does: a shorter window may
+        find a later, shorter match.) Bodies are looked for around every
+        state named in a sentence."""
+        lo, hi = self._bounds
+        if not phrases.plain or start < lo or end > hi:
+            return phrases.spans(self.keys, start, end)
+        found = self._sentence_spans.get(phrases)
+        if found is None:
+            found = self._sentence_spans[phrases] = phrases.spans(self.keys, lo, hi)
+        return [m for m in found if start <= m[0] and m[1] <= end]
 
     def title_spans(self) -> list[tuple[int, int, object]]:
         """Every role title of the current sentence (start, end, relation); read
@@ -369,7 +387,7 @@ class SentenceRules:
             person_after = next((a for a in after if a.entity.type == "Person"), None)
             rel = str(relation)
             # "head of a department of X" is an official of X, not its leader.
-            if rel == "leaderOf" and self.lex.bodies.spans(self.keys, te, min(te + 3, sent.end)):
+            if rel == "leaderOf" and self.spans_in(self.lex.bodies, te, min(te + 3, sent.end)):
                 rel = "officialOf"
             if person_after is not None:
                 subject = person_after
