@@ -243,7 +243,7 @@ class TokenKeys:
                     at.append(i)
         self.positions = positions
         self._starts: dict[object, list[int]] = {}  # phrase set or gazetteer -> tokens
-        self._anchors: dict[PhraseSet, tuple[list[int], list[str]]] = {}
+        self._anchors: dict[PhraseSet, tuple[list[int], list[tuple[int, ...]]]] = {}
         self._words: dict[int, list[int]] = {}  # id(word) -> tokens
 
     def starts(self, phrases: PhraseSet | Gazetteer) -> list[int]:
@@ -254,13 +254,34 @@ class TokenKeys:
             found = self._starts[phrases] = self._at(phrases.first_keys)
         return found
 
-    def anchors(self, phrases: PhraseSet) -> tuple[list[int], list[str]]:
-        """Where the anchor words of the set's gapped phrases stand in the doc:
-        token positions in order, and the anchor key found at each."""
+    def anchors(self, phrases: PhraseSet) -> tuple[list[int], list[tuple[int, ...]]]:
+        """Where the anchor words of the set's gapped phrases stand in the doc
+        (token positions in order), and at each the phrases it wakes that may
+        match somewhere in the doc: those all of whose words it holds.
+
+        A sentence then tries only those: a phrase that lacks a word in the
+        whole doc lacks it in every sentence, and a common anchor ("military")
+        wakes only the few phrases of its own that the doc can hold."""
         found = self._anchors.get(phrases)
         if found is None:
-            hits = sorted((i, key) for key in self._present(phrases.anchor_keys) for i in self.positions[key])
-            found = self._anchors[phrases] = ([i for i, _ in hits], [key for _, key in hits])
+            by_anchor, gapped = phrases.by_anchor, phrases.gapped_words
+            keys = self.positions.keys()
+            possible: dict[int, bool] = {}  # phrase index -> all its words in the doc
+            where: list[int] = []
+            wake: list[tuple[int, ...]] = []
+            for i, key in sorted((i, key) for key in self._present(phrases.anchor_keys)
+                                     for i in self.positions[key]):
+                live = []
+                for index in by_anchor[key]:
+                    ok = possible.get(index)
+                    if ok is None:
+                        ok = possible[index] = not any(map(keys.isdisjoint, gapped[index]))
+                    if ok:
+                        live.append(index)
+                if live:
+                    where.append(i)
+                    wake.append(tuple(live))
+            found = self._anchors[phrases] = (where, wake)
         return found
 
     def at(self, word: Word) -> list[int]:
@@ -309,6 +330,7 @@ class PhraseSet:
         self._runs: list[tuple[Phrase, ...] | None] = []  # each gapped phrase cut at its gaps (_segments)
         self._by_anchor: dict[str, list[int]] | None = None  # anchor key -> indices into _gapped
         self._anchor_keys: frozenset[str] = frozenset()
+        self._gapped_words: list[tuple[frozenset[str], ...]] = []
         self._unanchored: list[int] = []  # gapped phrases without a plain word: always tried
         self._reset_moves()
 
@@ -353,11 +375,26 @@ class PhraseSet:
         return not self._gapped
 
     @property
+    def by_anchor(self) -> dict[str, list[int]]:
+        """The gapped phrases (indices) each anchor key wakes."""
+        if self._by_anchor is None:
+            self._choose_anchors()
+        assert self._by_anchor is not None
+        return self._by_anchor
+
+    @property
     def anchor_keys(self) -> frozenset[str]:
         """The keys of the gapped phrases' anchors."""
         if self._by_anchor is None:
             self._choose_anchors()
         return self._anchor_keys
+
+    @property
+    def gapped_words(self) -> list[tuple[frozenset[str], ...]]:
+        """The keys of each gapped phrase's plain words, by phrase index."""
+        if self._by_anchor is None:
+            self._choose_anchors()
+        return self._gapped_words
 
     def _choose_anchors(self) -> None:
         # A word many phrases share ("military" in "supply ... military aid",
@@ -377,6 +414,7 @@ class PhraseSet:
             for key in sorted(anchor):
                 self._by_anchor.setdefault(key, []).append(index)
         self._anchor_keys = frozenset(self._by_anchor)
+        self._gapped_words = [words for _, _, words in self._gapped]
 
     def _move(self, state: int, surface: str, lemma: str) -> tuple[int, tuple[object, ...]]:
         """The state reached from `state` on a token, and the payloads of the
@@ -484,13 +522,11 @@ class PhraseSet:
 
     def _gapped_spans(self, keys: TokenKeys, start: int, end: int) -> list[tuple[int, int, object]]:
         """Matches of the gapped phrases whose anchor stands in [start, end)."""
-        where, found = keys.anchors(self)  # chooses the anchors if the set changed
+        where, wake = keys.anchors(self)  # chooses the anchors if the set changed
         chosen = set(self._unanchored)
         k = bisect_left(where, start)
-        by_anchor = self._by_anchor
-        assert by_anchor is not None
         while k < len(where) and where[k] < end:
-            chosen.update(by_anchor[found[k]])
+            chosen.update(wake[k])
             k += 1
         out = []
         surface, lemma = keys.surface, keys.lemma
