@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
+from operator import itemgetter
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, LEMMA, ORTH
@@ -187,7 +188,11 @@ def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]
                     _COLUMNS.clear()
                 word = strings[orth]
                 cols[k] = _COLUMNS[(orth, lem)] = (word, fold(word), fold(strings[lem] if lem else word))
-    return [c[0] for c in cols], [c[1] for c in cols], [c[2] for c in cols], array[:, 2].tolist()
+    return (list(map(_TEXT, cols)), list(map(_SURFACE, cols)), list(map(_LEMMA, cols)),
+            array[:, 2].tolist())
+
+
+_TEXT, _SURFACE, _LEMMA = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def token_keys(doc: Doc) -> tuple[list[str], list[str]]:

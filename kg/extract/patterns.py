@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
+from itertools import compress
+from operator import ne
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 GAP = 4  # tokens a "..." may skip
 MOVES_SIZE = 500_000  # moves a phrase set remembers (see PhraseSet._move)
+NO_MOVE, LEAF = -1, -2  # PhraseSet._move: no phrase goes on; phrases end and none goes on
 
 #: The word lists of ontology/lexicons/clauses.yaml, per language.
 CLAUSE_KINDS = frozenset({"control", "infinitive", "unless"})
@@ -229,18 +232,22 @@ class TokenKeys:
         self.surface = surface
         self.lemma = lemma
         positions: dict[str, list[int]] = {}
-        for i, (s, lem) in enumerate(zip(surface, lemma)):
-            at = positions.get(s)
+        add = positions.setdefault
+        for i, s in enumerate(surface):
+            add(s, []).append(i)
+        # Most lemmas are their surface (and then indexed once): find the others at
+        # C speed. A lemma that is also some token's surface puts its positions
+        # out of order: sorted again.
+        mixed = []
+        for i in compress(range(len(lemma)), map(ne, surface, lemma)):
+            at = positions.get(lemma[i])
             if at is None:
-                positions[s] = [i]
+                positions[lemma[i]] = [i]
             else:
                 at.append(i)
-            if lem != s:
-                at = positions.get(lem)
-                if at is None:
-                    positions[lem] = [i]
-                else:
-                    at.append(i)
+                mixed.append(at)
+        for at in mixed:
+            at.sort()
         self.positions = positions
         self._starts: dict[object, list[int]] = {}  # phrase set or gazetteer -> tokens
         self._anchors: dict[PhraseSet, tuple[list[int], list[tuple[int, ...]]]] = {}
@@ -267,20 +274,20 @@ class TokenKeys:
             by_anchor, gapped = phrases.by_anchor, phrases.gapped_words
             keys = self.positions.keys()
             possible: dict[int, bool] = {}  # phrase index -> all its words in the doc
-            where: list[int] = []
-            wake: list[tuple[int, ...]] = []
-            for i, key in sorted((i, key) for key in self._present(phrases.anchor_keys)
-                                     for i in self.positions[key]):
-                live = []
+            live: dict[str, tuple[int, ...]] = {}  # anchor key -> the phrases it wakes here
+            for key in self._present(phrases.anchor_keys):
+                wakes = []
                 for index in by_anchor[key]:
                     ok = possible.get(index)
                     if ok is None:
                         ok = possible[index] = not any(map(keys.isdisjoint, gapped[index]))
                     if ok:
-                        live.append(index)
-                if live:
-                    where.append(i)
-                    wake.append(tuple(live))
+                        wakes.append(index)
+                if wakes:
+                    live[key] = tuple(wakes)
+            hits = sorted((i, key) for key in live for i in self.positions[key])
+            where = [i for i, _ in hits]
+            wake = [live[key] for _, key in hits]
             found = self._anchors[phrases] = (where, wake)
         return found
 
@@ -297,18 +304,18 @@ class TokenKeys:
         return found
 
     def _present(self, keys) -> list[str]:
-        positions = self.positions
-        if len(keys) > len(positions) and isinstance(keys, (set, frozenset)):
-            return list(keys.intersection(positions))  # walks the doc's keys, in C
-        return [k for k in keys if k in positions]
+        if not isinstance(keys, (set, frozenset)):
+            keys = frozenset(keys)
+        return list(keys.intersection(self.positions))  # at C speed, over the smaller side
 
     def _at(self, keys) -> list[int]:
         keys = self._present(keys)
         if not keys:
             return []
+        positions = self.positions
         if len(keys) == 1:
-            return self.positions[keys[0]]
-        return sorted({i for k in keys for i in self.positions[k]})
+            return positions[keys[0]]
+        return sorted(set().union(*map(positions.__getitem__, keys)))
 
 
 class PhraseSet:
@@ -419,7 +426,8 @@ class PhraseSet:
     def _move(self, state: int, surface: str, lemma: str) -> tuple[int, tuple[object, ...]]:
         """The state reached from `state` on a token, and the payloads of the
         phrases that end there (each phrase once: a phrase may end at several
-        nodes, by its words' surface or lemma); state -1 where no phrase goes on."""
+        nodes, by its words' surface or lemma); NO_MOVE where no phrase goes on,
+        LEAF where phrases end and none goes on."""
         step: list[_Node] = []
         for node in self._states[state]:
             children = node.any
@@ -436,7 +444,7 @@ class PhraseSet:
                 if child is not None:
                     step.append(child)
         if not step:
-            move: tuple[int, tuple[object, ...]] = (-1, ())
+            move: tuple[int, tuple[object, ...]] = (NO_MOVE, ())
         else:
             seen: set[int] = set()
             payloads = []
@@ -450,6 +458,8 @@ class PhraseSet:
             if target is None:
                 target = self._state_ids[ident] = len(self._states)
                 self._states.append(tuple(step))
+            if not any(node.any or node.surface for node in step):
+                target = LEAF  # the phrases end here: the walk stops without another lookup
             # In payload order (a stable sort): the matches of one walk then come
             # sorted as `spans` returns them, with no sort of its own.
             move = (target, tuple(sorted(payloads, key=payload_order)))
@@ -468,11 +478,11 @@ class PhraseSet:
             if move is None:
                 move = self._move(state, surface[j], lemma[j])
             state, payloads = move
-            if state < 0:
-                break
             j += 1
             for payload in payloads:
                 out.append((j, payload))
+            if state < 0:
+                break
         return out
 
     def matches_at(self, keys: TokenKeys, i: int, limit: int) -> list[tuple[int, object]]:
@@ -502,11 +512,11 @@ class PhraseSet:
                     if move is None:
                         move = self._move(state, surface[j], lemma[j])
                     state, payloads = move
+                    j += 1
+                    for payload in payloads:  # none on NO_MOVE
+                        out.append((i, j, payload))
                     if state < 0:
                         break
-                    j += 1
-                    for payload in payloads:
-                        out.append((i, j, payload))
         # A tie must not depend on trie or lexicon order: matches are sorted by
         # start, end and payload, so that every tie is broken the same way in
         # every run. The walks above give them in that order already (starts in

@@ -6,6 +6,7 @@ function over token spans and says in a comment why it exists.
 """
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -148,6 +149,10 @@ class SentenceRules:
         self.stop = flags[:, 1].tolist() if flags is not None else []
         self._sentence_args: list[Arg] = []  # every mention of the current sentence
         self._clause_punct: list[int] = []
+        # The doc's ";", ":" and "—", found among the tokens with such a key (a
+        # folded key may stand for other characters: the text decides).
+        self._clause_marks = sorted(k for mark in _CLAUSE_PUNCT for k in self.keys.positions.get(mark, ())
+                                    if self.text[k] in _CLAUSE_PUNCT)
         self._commas: list[int] | None = None  # the commas of the current sentence, once asked for
         self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
         self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
@@ -170,7 +175,8 @@ class SentenceRules:
         self._titles = None
         self._sentence_spans = {}
         text = self.text
-        self._clause_punct = [k for k in range(sent.start, sent.end) if text[k] in _CLAUSE_PUNCT]
+        marks = self._clause_marks
+        self._clause_punct = marks[bisect_left(marks, sent.start):bisect_left(marks, sent.end)]
         self._commas = None
         for s, e, kind in self.lex.all_cues.spans(self.keys, sent.start, sent.end):
             kind = str(kind)
@@ -245,7 +251,7 @@ class SentenceRules:
         if ident in self._entities:
             return self._entities[ident]
         ind = self.ont.individuals.get(ident)
-        found = self._entities[ident] = ind.entity() if ind else None
+        found = self._entities[ident] = _entity_of(self.ont, ident) if ind else None
         return found
 
     def _state_of_person(self, person: Entity) -> Entity | None:
@@ -256,7 +262,7 @@ class SentenceRules:
         for role in (ind.roles if ind else ()):
             target = self.ont.individuals.get(role.target)
             if target and target.type == "Country" and role.holds_on(self.date):
-                return target.entity()
+                return _entity_of(self.ont, role.target)
         return None
 
     def _fit(self, arg: Arg, relation: str, side: str) -> Entity | None:
@@ -446,7 +452,7 @@ class SentenceRules:
                 continue  # "the Volyn and Chernihiv regions": two places side by side
             if not self.ont.fits("locatedIn", first.entity.type, second.entity.type):
                 continue
-            known = self.ont.facts_about(first.entity.id, "locatedIn")
+            known = _facts(self.ont).get((first.entity.id, "locatedIn"), ())
             if known and second.entity.id not in known and second.entity.type == "Country":
                 continue  # the ontology places it elsewhere: a coincidence of word order
             out.append(Found(first.entity, "locatedIn", second.entity, confidence=0.75,
@@ -1005,6 +1011,22 @@ class SentenceRules:
         ranked = sorted(self.state.recent_states.values(),
                         key=lambda e: (self.state.state_counts.get(e.id, 0), recency[e.id]), reverse=True)
         return ranked[:2]
+
+
+@functools.lru_cache(maxsize=8)
+def _facts(ontology: Ontology) -> dict[tuple[str, str], tuple[str, ...]]:
+    """`ontology.facts_about` for every (subject, relation) at once: the facts
+    are read for every place named before another place."""
+    index: dict[tuple[str, str], list[str]] = {}
+    for subject, relation, obj in ontology.facts:
+        index.setdefault((subject, relation), []).append(obj)
+    return {key: tuple(objs) for key, objs in index.items()}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _entity_of(ontology: Ontology, ident: str) -> Entity:
+    """`individual.entity()`, made once per individual (it sorts the aliases); entities are frozen."""
+    return ontology.individuals[ident].entity()
 
 
 _CLAUSE_PUNCT = frozenset({";", ":", "—"})
