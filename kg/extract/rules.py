@@ -154,6 +154,7 @@ class SentenceRules:
         self._clause_marks = sorted(k for mark in _CLAUSE_PUNCT for k in self.keys.positions.get(mark, ())
                                     if self.text[k] in _CLAUSE_PUNCT)
         self._commas: list[int] | None = None  # the commas of the current sentence, once asked for
+        self._doc_commas: list[int] | None = None  # the doc's, likewise
         self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
         self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
         self._titles: list[tuple[int, int, object]] | None = None  # role titles of the current sentence
@@ -597,8 +598,10 @@ class SentenceRules:
         commas = self._commas
         if commas is None:
             lo, hi = self._bounds
-            text = self.text
-            commas = self._commas = [k for k in range(lo, hi) if text[k] == ","]
+            every = self._doc_commas
+            if every is None:
+                every = self._doc_commas = [k for k in self.keys.positions.get(",", ()) if self.text[k] == ","]
+            commas = self._commas = every[bisect_left(every, lo):bisect_left(every, hi)]
         at = bisect_left(commas, ts)
         if not at or commas[at - 1] < anchor.end or ts - commas[at - 1] > 3:
             return None  # the parenthesis closes right before the verb
