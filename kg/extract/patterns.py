@@ -304,9 +304,10 @@ class TokenKeys:
         return found
 
     def _present(self, keys) -> list[str]:
-        if not isinstance(keys, (set, frozenset)):
-            keys = frozenset(keys)
-        return list(keys.intersection(self.positions))  # at C speed, over the smaller side
+        if isinstance(keys, (set, frozenset)):
+            return list(self.positions.keys() & keys)  # at C speed, walking the smaller side
+        positions = self.positions
+        return [k for k in keys if k in positions]
 
     def _at(self, keys) -> list[int]:
         keys = self._present(keys)
