@@ -167,10 +167,13 @@ class Extractor:
         within six tokens after the title, not part of a known name; Russian and
         Ukrainian case forms are lemmatised back to the nominative.
         """
+        titles = rules.title_spans()
+        if not titles:
+            return []
         doc, text, punct = rules.doc, rules.text, rules.punct  # token columns: no Token objects
         taken = {i for a in args for i in range(a.start, a.end)}
         out: list[Arg] = []
-        for _, te, _ in rules.title_spans():
+        for _, te, _ in titles:
             i = te
             while i < min(te + 6, sent.end) and not _name_start(text, i, taken):
                 if punct[i] and text[i] not in {",", "-", "«", "»", '"'}:

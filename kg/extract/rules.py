@@ -97,7 +97,7 @@ class CompiledLexicon:
             for phrase in phrases:
                 compiled = compile_phrase(lang, tuple(phrase.split()))
                 ps.add(compiled, kind)
-                self.all_cues.add(compiled, kind)
+                self.all_cues.add(compiled, str(kind))  # the kind, as the rules index cues by it
             self.cues[kind] = ps
         self.titles = PhraseSet()
         for relation, phrases in lexicon.titles.items():
@@ -175,25 +175,16 @@ class SentenceRules:
         self._breaks = None
         self._titles = None
         self._sentence_spans = {}
-        text = self.text
         marks = self._clause_marks
         self._clause_punct = marks[bisect_left(marks, sent.start):bisect_left(marks, sent.end)]
         self._commas = None
+        by_kind, at = index.setdefault, single.setdefault
         for s, e, kind in self.lex.all_cues.spans(self.keys, sent.start, sent.end):
-            kind = str(kind)
-            spans = index.get(kind)
-            if spans is None:
-                index[kind] = [(s, e)]
-            else:
-                spans.append((s, e))
+            by_kind(kind, []).append((s, e))  # a cue's payload is its kind (a str)
             if e == s + 1:
                 # A window of one token holds only the one-token cues on it, which
                 # the coordination test asks about for every token between names.
-                kinds = single.get(s)
-                if kinds is None:
-                    single[s] = {kind}
-                else:
-                    kinds.add(kind)
+                at(s, set()).add(kind)
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens [start, end), as `doc[start:end].text` (without a Span)."""
