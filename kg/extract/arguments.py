@@ -6,7 +6,8 @@ structure; `SentenceRules` holds what these read (the sentence's cue index,
 token columns, the slot test `_fit`) and the rules that use them (roles,
 qualifiers, the sentence loop). The split follows that seam: everything here
 answers "which mentions fill this trigger's slots", nothing here decides a
-relation's polarity or modality.
+relation's polarity or modality. (The subject read off a dependency parse,
+for French, stays with the doc in `SentenceRules._parser_subject`.)
 """
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ class ArgumentRules:
         def _fit(self, arg: Arg, relation: str, side: str) -> Entity | None: ...
 
         def salient_pair(self) -> list[Entity]: ...
+
+        def _parser_subject(self, args: list[Arg], ts: int, te: int) -> list[Arg]: ...
 
     # ---------------------------------------------------------------- mentions
     def coordinated(self, args: list[Arg], anchor: Arg, direction: int) -> list[Arg]:
@@ -351,68 +354,6 @@ class ArgumentRules:
             if nxt:
                 return [nxt[0]]
         return []
-
-    def _parser_subject(self, args: list[Arg], ts: int, te: int) -> list[Arg]:
-        """The nominal subject of the trigger's verb, from the dependency parse."""
-        head = self.doc[ts]
-        for tok in self.doc[ts:te]:
-            if tok.head.i < ts or tok.head.i >= te:
-                head = tok
-                break
-        verb = head
-        for _ in range(5):
-            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
-            if subj and subj[0].pos_ == "PRON" and subj[0].lower_ not in ("qui",):
-                # "X a déclaré qu'elle renforçait...": the pronoun is the speaker.
-                if verb.dep_ == "ccomp" and verb.head is not verb:
-                    verb = verb.head
-                    continue
-                return []
-            if subj and subj[0].lower_ != "qui":
-                return self._args_in(args, subj[0])
-            if verb.dep_ in ("conj", "xcomp", "advcl", "obj", "obl", "obl:arg", "obl:mod") and verb.head is not verb:
-                complement = verb.dep_ == "xcomp"
-                verb = verb.head
-                if complement and self._has_cue("control", verb.i, verb.i + 1):
-                    # "a permis à Moscou d'utiliser ...": the object of a control verb does it.
-                    for child in verb.children:
-                        if child.dep_ in ("obj", "iobj", "obl:arg"):
-                            found = self._args_in(args, child)
-                            if found:
-                                return found
-                continue
-            if verb.dep_ in ("acl:relcl", "acl") and verb.head is not verb:
-                target = verb.head
-                if target.dep_ == "appos":  # "la Biélorussie, un allié ... qui apporte"
-                    target = target.head
-                return self._args_in(args, target)
-            break
-        return []
-
-    def _args_in(self, args: list[Arg], token) -> list[Arg]:
-        """The argument at a token, or the nearest one in its subtree (not in clauses)."""
-        own = [a for a in args if a.start <= token.i < a.end]
-        if own:
-            group = own[:1]
-        else:
-            inside = []
-            stack = [token]
-            while stack:
-                node = stack.pop()
-                for child in node.children:
-                    if child.dep_ in ("acl:relcl", "acl", "ccomp", "advcl", "appos", "conj"):
-                        continue
-                    stack.append(child)
-                    inside.append(child.i)
-            near = sorted((abs(a.start - token.i), a.start, id(a)) for a in args
-                          if any(a.start <= i < a.end for i in inside))
-            group = [a for a in args if near and id(a) == near[0][2]]
-        if not group:
-            return []
-        for child in token.children:
-            if child.dep_ == "conj":
-                group += [a for a in args if a.start <= child.i < a.end]
-        return group
 
     def objects(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, te: int,
                 right: int, trig: Trigger, how: str = "") -> tuple[list[Arg], bool]:

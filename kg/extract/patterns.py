@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
-from itertools import compress
+from itertools import compress, repeat
 from operator import ne
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 GAP = 4  # tokens a "..." may skip
 MOVES_SIZE = 500_000  # moves a phrase set remembers (see PhraseSet._move)
 NO_MOVE, LEAF = -1, -2  # PhraseSet._move: no phrase goes on; phrases end and none goes on
+# A move of a phrase set's walk: the state reached, the payloads of the phrases
+# ending there, and the keys a next token needs (surface or lemma) to go on.
+Move = tuple[int, tuple[object, ...], frozenset[str]]
 
 #: The word lists of ontology/lexicons/clauses.yaml, per language.
 CLAUSE_KINDS = frozenset({"control", "infinitive", "unless"})
@@ -252,6 +255,7 @@ class TokenKeys:
         self._starts: dict[object, list[int]] = {}  # phrase set or gazetteer -> tokens
         self._anchors: dict[PhraseSet, tuple[list[int], list[tuple[int, ...]]]] = {}
         self._words: dict[int, list[int]] = {}  # id(word) -> tokens
+        self._firsts: dict[PhraseSet, list[Move]] = {}  # see first_moves
 
     def starts(self, phrases: PhraseSet | Gazetteer) -> list[int]:
         """The tokens (in order) at which a plain phrase of the set (or a label
@@ -259,6 +263,22 @@ class TokenKeys:
         found = self._starts.get(phrases)
         if found is None:
             found = self._starts[phrases] = self._at(phrases.first_keys)
+        return found
+
+    def first_moves(self, phrases: PhraseSet) -> list[Move]:
+        """The move of the set's trie from its root on each token of `starts`
+        (the first step of every walk), looked up for the whole doc at once."""
+        found = self._firsts.get(phrases)
+        if found is None:
+            starts = self.starts(phrases)
+            surface, lemma = self.surface, self.lemma
+            found = list(map(phrases.moves.get, zip(repeat(0), map(surface.__getitem__, starts),
+                                                    map(lemma.__getitem__, starts))))
+            if None in found:
+                for k, i in enumerate(starts):
+                    if found[k] is None:
+                        found[k] = phrases.move(0, surface[i], lemma[i])
+            self._firsts[phrases] = found
         return found
 
     def anchors(self, phrases: PhraseSet) -> tuple[list[int], list[tuple[int, ...]]]:
@@ -350,7 +370,7 @@ class PhraseSet:
         # moves are few, as a corpus repeats its words.
         self._states: list[tuple[_Node, ...]] = [(self._trie,)]
         self._state_ids: dict[tuple[int, ...], int] = {(id(self._trie),): 0}
-        self._moves: dict[tuple[int, str, str], tuple[int, tuple[object, ...]]] = {}
+        self._moves: dict[tuple[int, str, str], Move] = {}
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
@@ -424,7 +444,17 @@ class PhraseSet:
         self._anchor_keys = frozenset(self._by_anchor)
         self._gapped_words = [words for _, _, words in self._gapped]
 
-    def _move(self, state: int, surface: str, lemma: str) -> tuple[int, tuple[object, ...]]:
+    @property
+    def moves(self) -> dict[tuple[int, str, str], Move]:
+        """The moves made so far, by (state, surface, lemma) (see `move`)."""
+        return self._moves
+
+    def move(self, state: int, surface: str, lemma: str) -> Move:
+        """The move from `state` on a token (remembered)."""
+        found = self._moves.get((state, surface, lemma))
+        return found if found is not None else self._move(state, surface, lemma)
+
+    def _move(self, state: int, surface: str, lemma: str) -> Move:
         """The state reached from `state` on a token, and the payloads of the
         phrases that end there (each phrase once: a phrase may end at several
         nodes, by its words' surface or lemma); NO_MOVE where no phrase goes on,
@@ -445,7 +475,7 @@ class PhraseSet:
                 if child is not None:
                     step.append(child)
         if not step:
-            move: tuple[int, tuple[object, ...]] = (NO_MOVE, ())
+            move: Move = (NO_MOVE, (), frozenset())
         else:
             seen: set[int] = set()
             payloads = []
@@ -459,11 +489,12 @@ class PhraseSet:
             if target is None:
                 target = self._state_ids[ident] = len(self._states)
                 self._states.append(tuple(step))
-            if not any(node.any or node.surface for node in step):
+            onward = frozenset(key for node in step for key in (*node.any, *node.surface))
+            if not onward:
                 target = LEAF  # the phrases end here: the walk stops without another lookup
             # In payload order (a stable sort): the matches of one walk then come
             # sorted as `spans` returns them, with no sort of its own.
-            move = (target, tuple(sorted(payloads, key=payload_order)))
+            move = (target, tuple(sorted(payloads, key=payload_order)), onward)
         if len(self._moves) >= MOVES_SIZE:
             self._moves.clear()
         self._moves[(state, surface, lemma)] = move
@@ -478,7 +509,7 @@ class PhraseSet:
             move = moves.get((state, surface[j], lemma[j]))
             if move is None:
                 move = self._move(state, surface[j], lemma[j])
-            state, payloads = move
+            state, payloads, _ = move
             j += 1
             for payload in payloads:
                 out.append((j, payload))
@@ -506,18 +537,22 @@ class PhraseSet:
         hi = bisect_left(starts, end, lo)
         if lo < hi:
             moves = self._moves
-            for i in starts[lo:hi]:  # _trie_at, inline: this is the rules' inner loop
-                state, j = 0, i
-                while j < end:
+            firsts = keys.first_moves(self)
+            for k in range(lo, hi):  # _trie_at, inline: this is the rules' inner loop
+                i = starts[k]
+                state, payloads, onward = firsts[k]
+                for payload in payloads:
+                    out.append((i, i + 1, payload))
+                j = i + 1
+                # A token with neither key among the onward ones makes no move.
+                while j < end and (surface[j] in onward or lemma[j] in onward):
                     move = moves.get((state, surface[j], lemma[j]))
                     if move is None:
                         move = self._move(state, surface[j], lemma[j])
-                    state, payloads = move
+                    state, payloads, onward = move
                     j += 1
                     for payload in payloads:  # none on NO_MOVE
                         out.append((i, j, payload))
-                    if state < 0:
-                        break
         # A tie must not depend on trie or lexicon order: matches are sorted by
         # start, end and payload, so that every tie is broken the same way in
         # every run. The walks above give them in that order already (starts in

@@ -19,7 +19,7 @@ from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTE
 from ..ontology import Ontology
 from ..lexicon import Lexicon, Trigger
 from .arguments import Arg, ArgumentRules
-from .patterns import PhraseSet, TokenKeys, compile_phrase, payload_order
+from .patterns import PhraseSet, TokenKeys, compile_phrase
 
 # Relations in which a person acts only on behalf of the state: "Lukashenko
 # deployed troops" is Belarus deploying troops, with Lukashenko as the agent.
@@ -143,6 +143,7 @@ class SentenceRules(ArgumentRules):
                                     if self.text[k] in _CLAUSE_PUNCT)
         self._commas: list[int] | None = None  # the commas of the current sentence, once asked for
         self._doc_commas: list[int] | None = None  # the doc's, likewise
+        self._caps: list[bool] | None = None  # see capitalised()
         self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
         self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
         self._titles: list[tuple[int, int, object]] | None = None  # role titles of the current sentence
@@ -173,6 +174,20 @@ class SentenceRules(ArgumentRules):
                 # A window of one token holds only the one-token cues on it, which
                 # the coordination test asks about for every token between names.
                 at(s, set()).add(kind)
+
+    def capitalised(self) -> list[bool]:
+        """Whether each token of the doc is a capitalised word (`capitalised`),
+        read through a per-word memo: names are looked for after every title."""
+        if self._caps is None:
+            caps = list(map(_CAPITALISED.get, self.text))
+            if None in caps:
+                for k, word in enumerate(self.text):
+                    if caps[k] is None:
+                        if len(_CAPITALISED) >= _CAPITALISED_SIZE:
+                            _CAPITALISED.clear()
+                        caps[k] = _CAPITALISED[word] = capitalised(word)
+            self._caps = caps
+        return self._caps
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens [start, end), as `doc[start:end].text` (without a Span)."""
@@ -372,6 +387,68 @@ class SentenceRules(ArgumentRules):
         """Trigger matches, longest first, without overlaps."""
         return _longest(self.lex.triggers.spans(self.keys, sent.start, sent.end))
 
+    def _parser_subject(self, args: list[Arg], ts: int, te: int) -> list[Arg]:
+        """The nominal subject of the trigger's verb, from the dependency parse."""
+        head = self.doc[ts]
+        for tok in self.doc[ts:te]:
+            if tok.head.i < ts or tok.head.i >= te:
+                head = tok
+                break
+        verb = head
+        for _ in range(5):
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+            if subj and subj[0].pos_ == "PRON" and subj[0].lower_ not in ("qui",):
+                # "X a déclaré qu'elle renforçait...": the pronoun is the speaker.
+                if verb.dep_ == "ccomp" and verb.head is not verb:
+                    verb = verb.head
+                    continue
+                return []
+            if subj and subj[0].lower_ != "qui":
+                return self._args_in(args, subj[0])
+            if verb.dep_ in ("conj", "xcomp", "advcl", "obj", "obl", "obl:arg", "obl:mod") and verb.head is not verb:
+                complement = verb.dep_ == "xcomp"
+                verb = verb.head
+                if complement and self._has_cue("control", verb.i, verb.i + 1):
+                    # "a permis à Moscou d'utiliser ...": the object of a control verb does it.
+                    for child in verb.children:
+                        if child.dep_ in ("obj", "iobj", "obl:arg"):
+                            found = self._args_in(args, child)
+                            if found:
+                                return found
+                continue
+            if verb.dep_ in ("acl:relcl", "acl") and verb.head is not verb:
+                target = verb.head
+                if target.dep_ == "appos":  # "la Biélorussie, un allié ... qui apporte"
+                    target = target.head
+                return self._args_in(args, target)
+            break
+        return []
+
+    def _args_in(self, args: list[Arg], token) -> list[Arg]:
+        """The argument at a token, or the nearest one in its subtree (not in clauses)."""
+        own = [a for a in args if a.start <= token.i < a.end]
+        if own:
+            group = own[:1]
+        else:
+            inside = []
+            stack = [token]
+            while stack:
+                node = stack.pop()
+                for child in node.children:
+                    if child.dep_ in ("acl:relcl", "acl", "ccomp", "advcl", "appos", "conj"):
+                        continue
+                    stack.append(child)
+                    inside.append(child.i)
+            near = sorted((abs(a.start - token.i), a.start, id(a)) for a in args
+                          if any(a.start <= i < a.end for i in inside))
+            group = [a for a in args if near and id(a) == near[0][2]]
+        if not group:
+            return []
+        for child in token.children:
+            if child.dep_ == "conj":
+                group += [a for a in args if a.start <= child.i < a.end]
+        return group
+
     # ---------------------------------------------------------------- qualifiers
     def polarity(self, left: int, ts: int, te: int, right: int) -> str:
         """Negative when a negation cue stands just before the trigger (or "pas"
@@ -561,6 +638,15 @@ def _entity_of(ontology: Ontology, ident: str) -> Entity:
     return ontology.individuals[ident].entity()
 
 
+def capitalised(word: str) -> bool:
+    """A word of letters that starts with a capital and is not all capitals
+    (spaCy's is_alpha, is_upper and is_lower are the str methods of the token's text)."""
+    return word.isalpha() and word[:1].isupper() and not word.isupper()
+
+
+_CAPITALISED: dict[str, bool] = {}  # word -> capitalised(word)
+_CAPITALISED_SIZE = 500_000
+
 _CLAUSE_PUNCT = frozenset({";", ":", "—"})
 # How a subject was found where it is the subject of a verb (not of a noun, nor a
 # passive's agent): a later coordinated verb or purpose clause may share it.
@@ -569,10 +655,13 @@ _VERB_SUBJECTS = frozenset({"left", "parser", "pronoun", "relative", "shared", "
 
 
 def _longest(spans: list) -> list:
-    """Longest matches first, dropping any that overlap a longer one; in text order."""
+    """Longest matches first, dropping any that overlap a longer one; in text order.
+
+    `spans` come as `PhraseSet.spans` gives them, sorted by start, end and
+    payload: a stable sort by length and start keeps equal ones in payload order."""
     if len(spans) < 2:
         return list(spans)
-    spans = sorted(spans, key=lambda m: (-(m[1] - m[0]), m[0], payload_order(m[2])))
+    spans = sorted(spans, key=_length_start)
     taken: set[int] = set()
     out = []
     for m in spans:
@@ -583,3 +672,7 @@ def _longest(spans: list) -> list:
         out.append(m)
     out.sort(key=lambda m: m[0])
     return out
+
+
+def _length_start(match: tuple) -> tuple[int, int]:
+    return match[0] - match[1], match[0]
