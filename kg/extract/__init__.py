@@ -142,8 +142,8 @@ class Extractor:
                 state = rules._entity(f.entry.state)
             agent = None
             if f.entry.entity.type == "Country":
-                for bs, be, _ in rules.lex.bodies.spans(rules.keys, max(sent.start, f.start - 4),
-                                                        min(sent.end, f.end + 4)):
+                for bs, be, _ in rules.spans_in(rules.lex.bodies, max(sent.start, f.start - 4),
+                                                min(sent.end, f.end + 4)):
                     agent = rules.span_text(bs, be)
                     break
             args.append(Arg(f.entry.entity, f.start, f.end, f.entry.kind, state, agent))
@@ -167,29 +167,38 @@ class Extractor:
         within six tokens after the title, not part of a known name; Russian and
         Ukrainian case forms are lemmatised back to the nominative.
         """
+        titles = rules.title_spans()
+        if not titles:
+            return []
         doc, text, punct = rules.doc, rules.text, rules.punct  # token columns: no Token objects
+        caps = rules.capitalised()
         taken = {i for a in args for i in range(a.start, a.end)}
+
+        def name_start(i: int) -> bool:
+            return i not in taken and caps[i] and i + 1 < len(text) and (
+                caps[i + 1] or text[i + 1] in _NAME_PARTICLES) and i + 1 not in taken
+
         out: list[Arg] = []
-        for _, te, _ in rules.title_spans():
+        for _, te, _ in titles:
             i = te
-            while i < min(te + 6, sent.end) and not _name_start(text, i, taken):
+            while i < min(te + 6, sent.end) and not name_start(i):
                 if punct[i] and text[i] not in {",", "-", "«", "»", '"'}:
                     break
                 i += 1
-            if i >= min(te + 6, sent.end) or not _name_start(text, i, taken):
+            if i >= min(te + 6, sent.end) or not name_start(i):
                 continue
             j = i
             while j < sent.end and j - i < 5 and j not in taken and (
-                    _capitalised(text[j]) or (text[j].islower() and text[j] in _NAME_PARTICLES)):
+                    caps[j] or (text[j].islower() and text[j] in _NAME_PARTICLES)):
                 j += 1
-            while j > i and not _capitalised(text[j - 1]):
+            while j > i and not caps[j - 1]:
                 j -= 1
-            words = [k for k in range(i, j) if _capitalised(text[k])]
+            words = [k for k in range(i, j) if caps[k]]
             if not 2 <= len(words) <= 3 or any(rules.lex.bodies.matches_at(rules.keys, k, j)
                                                 for k in range(i, j)):
                 continue
             cyrillic = any("\u0400" <= c <= "\u04ff" for c in text[i])
-            label = " ".join((doc[k].lemma_.title() if cyrillic and _capitalised(text[k]) else text[k])
+            label = " ".join((doc[k].lemma_.title() if cyrillic and caps[k] else text[k])
                              for k in range(i, j))
             ident = "new/Person/" + "_".join(fold(label).split())
             out.append(Arg(Entity(ident, label, "Person", (), None, in_ontology=False), i, j, "name"))
@@ -236,12 +245,3 @@ class Extractor:
 # Lower-case words that may stand inside a person's name.
 _NAME_PARTICLES = frozenset({"von", "van", "der", "de", "den", "al", "bin", "фон", "дер", "ван", "де"})
 
-
-# spaCy's is_alpha, is_upper and is_lower are the str methods of the token's text.
-def _capitalised(word: str) -> bool:
-    return word.isalpha() and word[:1].isupper() and not word.isupper()
-
-
-def _name_start(text: list[str], i: int, taken: set[int]) -> bool:
-    return i not in taken and _capitalised(text[i]) and i + 1 < len(text) and (
-        _capitalised(text[i + 1]) or text[i + 1] in _NAME_PARTICLES) and i + 1 not in taken

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
+from operator import itemgetter
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, LEMMA, ORTH
@@ -21,6 +22,7 @@ from .patterns import TokenKeys
 from .profiles import fold, lemmatize_phrase
 
 MAX_LABEL_TOKENS = 8
+_LENGTHS_SIZE = 500_000  # (surface, lemma) pairs whose label lengths a gazetteer remembers
 
 # Which label kinds a language may use from other languages' labels: names are
 # shared across Latin-script languages (news keeps "Lukashenko" in French and
@@ -83,6 +85,7 @@ class Gazetteer:
         self.lengths: dict[str, tuple[int, ...]] = {  # first word -> lengths of its labels
             key: tuple(sorted(lengths, reverse=True)) for key, lengths in self._lengths.items()}
         self.first_keys = frozenset(self.lengths)  # the surfaces and lemmas a label may begin with
+        self._lengths_at: dict[tuple[str, str], tuple[int, ...]] = {}  # (surface, lemma) -> _lengths_of
         # Best entry first in every bucket, so the first usable one is the best
         # (a stable sort keeps the order in which equals were added, as min did).
         for index in (self.by_surface, self.by_lemma):
@@ -117,29 +120,33 @@ class Gazetteer:
         starts = keys.starts(self)
         k = bisect_left(starts, start)
         found: list[Found] = []
-        lengths_of = self.lengths
+        lengths_at = self._lengths_at
+        by_surface, by_lemma = self.by_surface, self.by_lemma
         while k < len(starts) and starts[k] < end:
             i = starts[k]
             k += 1
             match = None
             # Only the lengths of labels that begin with the token's surface or lemma
             # can match; the others would be looked up in vain.
-            lengths = lengths_of.get(surface[i], ())
-            if lemma[i] != surface[i] and lemma[i] in lengths_of:
-                lengths = sorted(set(lengths).union(lengths_of[lemma[i]]), reverse=True)
+            lengths = lengths_at.get((surface[i], lemma[i]))
+            if lengths is None:
+                lengths = self._lengths_of(surface[i], lemma[i])
             for length in lengths:
                 if length > end - i:
                     continue
-                entries = self.by_surface.get(tuple(surface[i:i + length]))
+                entries = by_surface.get(tuple(surface[i:i + length]))
                 if entries is None:
-                    entries = self.by_lemma.get(tuple(lemma[i:i + length]))
+                    entries = by_lemma.get(tuple(lemma[i:i + length]))
                 if not entries:
                     continue
                 first = text[i]
                 capitalised = first[:1].isupper() or not first[:1].isalpha()
                 joined = "".join(text[i:i + length])
-                best = next((e for e in entries if (capitalised or not e.needs_capital)
-                             and (e.exact is None or e.exact == joined)), None)
+                best = None
+                for e in entries:
+                    if (capitalised or not e.needs_capital) and (e.exact is None or e.exact == joined):
+                        best = e
+                        break
                 if best is not None:
                     match = Found(i, i + length, best)
                     break
@@ -147,6 +154,16 @@ class Gazetteer:
                 found.append(match)
                 k = bisect_left(starts, match.end, k)
         return found
+
+    def _lengths_of(self, surface: str, lemma: str) -> tuple[int, ...]:
+        """The lengths of the labels a token with this surface and lemma may begin, longest first."""
+        lengths = self.lengths.get(surface, ())
+        if lemma != surface and lemma in self.lengths:
+            lengths = tuple(sorted(set(lengths).union(self.lengths[lemma]), reverse=True))
+        if len(self._lengths_at) >= _LENGTHS_SIZE:
+            self._lengths_at.clear()
+        self._lengths_at[(surface, lemma)] = lengths
+        return lengths
 
 _KIND_ORDER = {"name": 0, "capital": 1, "metonym": 2, "demonym": 3}
 
@@ -187,7 +204,11 @@ def token_columns(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]
                     _COLUMNS.clear()
                 word = strings[orth]
                 cols[k] = _COLUMNS[(orth, lem)] = (word, fold(word), fold(strings[lem] if lem else word))
-    return [c[0] for c in cols], [c[1] for c in cols], [c[2] for c in cols], array[:, 2].tolist()
+    return (list(map(_TEXT, cols)), list(map(_SURFACE, cols)), list(map(_LEMMA, cols)),
+            array[:, 2].tolist())
+
+
+_TEXT, _SURFACE, _LEMMA = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def token_keys(doc: Doc) -> tuple[list[str], list[str]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
+from itertools import compress, repeat
+from operator import ne
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +25,11 @@ if TYPE_CHECKING:
     from .gazetteer import Gazetteer
 
 GAP = 4  # tokens a "..." may skip
+MOVES_SIZE = 500_000  # moves a phrase set remembers (see PhraseSet._move)
+NO_MOVE, LEAF = -1, -2  # PhraseSet._move: no phrase goes on; phrases end and none goes on
+# A move of a phrase set's walk: the state reached, the payloads of the phrases
+# ending there, and the keys a next token needs (surface or lemma) to go on.
+Move = tuple[int, tuple[object, ...], frozenset[str]]
 
 #: The word lists of ontology/lexicons/clauses.yaml, per language.
 CLAUSE_KINDS = frozenset({"control", "infinitive", "unless"})
@@ -159,6 +166,54 @@ def match_at(phrase: Phrase, surface: list[str], lemma: list[str], i: int, limit
     return step(0, i)
 
 
+def _segments(phrase: Phrase) -> tuple[Phrase, ...] | None:
+    """The runs of words between the gaps of a gapped phrase, or None where two
+    gaps touch (their skips add up, which `match_at` handles)."""
+    segments: list[Phrase] = []
+    run: list[Word] = []
+    for word in phrase:
+        if word is None:
+            if not run:
+                return None
+            segments.append(tuple(run))
+            run = []
+        else:
+            run.append(word)
+    segments.append(tuple(run))
+    return tuple(segments)
+
+
+def _match_segments(segments: tuple[Phrase, ...], surface: list[str], lemma: list[str], i: int,
+                    limit: int) -> int | None:
+    """`match_at` for a phrase cut by `_segments`: the same first match (each gap
+    as short as lets the rest match), with a loop per run instead of a call per word."""
+    first = segments[0]
+    j = i + len(first)
+    if j > limit:
+        return None
+    for k, word in enumerate(first):
+        if not word.matches(surface[i + k], lemma[i + k]):  # type: ignore[union-attr]
+            return None
+    return _match_rest(segments, 1, surface, lemma, j, limit)
+
+
+def _match_rest(segments: tuple[Phrase, ...], n: int, surface: list[str], lemma: list[str], j: int,
+                limit: int) -> int | None:
+    if n == len(segments):
+        return j
+    run = segments[n]
+    size = len(run)
+    for at in range(j, min(j + GAP, limit - size) + 1):  # a run past the limit cannot match
+        for k, word in enumerate(run):
+            if not word.matches(surface[at + k], lemma[at + k]):  # type: ignore[union-attr]
+                break
+        else:
+            end = _match_rest(segments, n + 1, surface, lemma, at + size, limit)
+            if end is not None:
+                return end
+    return None
+
+
 class _Node:
     """A trie node over phrase words: children reached by a token's surface or
     lemma, children reached by its surface only ("=" words), phrases ending here."""
@@ -180,22 +235,27 @@ class TokenKeys:
         self.surface = surface
         self.lemma = lemma
         positions: dict[str, list[int]] = {}
-        for i, (s, lem) in enumerate(zip(surface, lemma)):
-            at = positions.get(s)
+        add = positions.setdefault
+        for i, s in enumerate(surface):
+            add(s, []).append(i)
+        # Most lemmas are their surface (and then indexed once): find the others at
+        # C speed. A lemma that is also some token's surface puts its positions
+        # out of order: sorted again.
+        mixed = []
+        for i in compress(range(len(lemma)), map(ne, surface, lemma)):
+            at = positions.get(lemma[i])
             if at is None:
-                positions[s] = [i]
+                positions[lemma[i]] = [i]
             else:
                 at.append(i)
-            if lem != s:
-                at = positions.get(lem)
-                if at is None:
-                    positions[lem] = [i]
-                else:
-                    at.append(i)
+                mixed.append(at)
+        for at in mixed:
+            at.sort()
         self.positions = positions
         self._starts: dict[object, list[int]] = {}  # phrase set or gazetteer -> tokens
-        self._anchors: dict[PhraseSet, tuple[list[int], list[str]]] = {}
+        self._anchors: dict[PhraseSet, tuple[list[int], list[tuple[int, ...]]]] = {}
         self._words: dict[int, list[int]] = {}  # id(word) -> tokens
+        self._firsts: dict[PhraseSet, list[Move]] = {}  # see first_moves
 
     def starts(self, phrases: PhraseSet | Gazetteer) -> list[int]:
         """The tokens (in order) at which a plain phrase of the set (or a label
@@ -205,13 +265,50 @@ class TokenKeys:
             found = self._starts[phrases] = self._at(phrases.first_keys)
         return found
 
-    def anchors(self, phrases: PhraseSet) -> tuple[list[int], list[str]]:
-        """Where the anchor words of the set's gapped phrases stand in the doc:
-        token positions in order, and the anchor key found at each."""
+    def first_moves(self, phrases: PhraseSet) -> list[Move]:
+        """The move of the set's trie from its root on each token of `starts`
+        (the first step of every walk), looked up for the whole doc at once."""
+        found = self._firsts.get(phrases)
+        if found is None:
+            starts = self.starts(phrases)
+            surface, lemma = self.surface, self.lemma
+            found = list(map(phrases.moves.get, zip(repeat(0), map(surface.__getitem__, starts),
+                                                    map(lemma.__getitem__, starts))))
+            if None in found:
+                for k, i in enumerate(starts):
+                    if found[k] is None:
+                        found[k] = phrases.move(0, surface[i], lemma[i])
+            self._firsts[phrases] = found
+        return found
+
+    def anchors(self, phrases: PhraseSet) -> tuple[list[int], list[tuple[int, ...]]]:
+        """Where the anchor words of the set's gapped phrases stand in the doc
+        (token positions in order), and at each the phrases it wakes that may
+        match somewhere in the doc: those all of whose words it holds.
+
+        A sentence then tries only those: a phrase that lacks a word in the
+        whole doc lacks it in every sentence, and a common anchor ("military")
+        wakes only the few phrases of its own that the doc can hold."""
         found = self._anchors.get(phrases)
         if found is None:
-            hits = sorted((i, key) for key in self._present(phrases.anchor_keys) for i in self.positions[key])
-            found = self._anchors[phrases] = ([i for i, _ in hits], [key for _, key in hits])
+            by_anchor, gapped = phrases.by_anchor, phrases.gapped_words
+            keys = self.positions.keys()
+            possible: dict[int, bool] = {}  # phrase index -> all its words in the doc
+            live: dict[str, tuple[int, ...]] = {}  # anchor key -> the phrases it wakes here
+            for key in self._present(phrases.anchor_keys):
+                wakes = []
+                for index in by_anchor[key]:
+                    ok = possible.get(index)
+                    if ok is None:
+                        ok = possible[index] = not any(map(keys.isdisjoint, gapped[index]))
+                    if ok:
+                        wakes.append(index)
+                if wakes:
+                    live[key] = tuple(wakes)
+            hits = sorted((i, key) for key in live for i in self.positions[key])
+            where = [i for i, _ in hits]
+            wake = [live[key] for _, key in hits]
+            found = self._anchors[phrases] = (where, wake)
         return found
 
     def at(self, word: Word) -> list[int]:
@@ -227,18 +324,19 @@ class TokenKeys:
         return found
 
     def _present(self, keys) -> list[str]:
+        if isinstance(keys, (set, frozenset)):
+            return list(self.positions.keys() & keys)  # at C speed, walking the smaller side
         positions = self.positions
-        if len(keys) > len(positions) and isinstance(keys, (set, frozenset)):
-            return list(keys.intersection(positions))  # walks the doc's keys, in C
         return [k for k in keys if k in positions]
 
     def _at(self, keys) -> list[int]:
         keys = self._present(keys)
         if not keys:
             return []
+        positions = self.positions
         if len(keys) == 1:
-            return self.positions[keys[0]]
-        return sorted({i for k in keys for i in self.positions[k]})
+            return positions[keys[0]]
+        return sorted(set().union(*map(positions.__getitem__, keys)))
 
 
 class PhraseSet:
@@ -257,9 +355,22 @@ class PhraseSet:
         # Gapped phrases, each with the keys of its plain words (one must stand
         # in the window for every word, or the phrase cannot match there).
         self._gapped: list[tuple[Phrase, object, tuple[frozenset[str], ...]]] = []
+        self._runs: list[tuple[Phrase, ...] | None] = []  # each gapped phrase cut at its gaps (_segments)
         self._by_anchor: dict[str, list[int]] | None = None  # anchor key -> indices into _gapped
         self._anchor_keys: frozenset[str] = frozenset()
+        self._gapped_words: list[tuple[frozenset[str], ...]] = []
         self._unanchored: list[int] = []  # gapped phrases without a plain word: always tried
+        self._reset_moves()
+
+    def _reset_moves(self) -> None:
+        # The trie read as a lazily built automaton: a state is the set of trie
+        # nodes one walk has reached (state 0 the root), and a move from a state on
+        # a token's (surface, lemma) is computed once and then looked up. A walk
+        # then costs one dict lookup a token, whatever the number of nodes; the
+        # moves are few, as a corpus repeats its words.
+        self._states: list[tuple[_Node, ...]] = [(self._trie,)]
+        self._state_ids: dict[tuple[int, ...], int] = {(id(self._trie),): 0}
+        self._moves: dict[tuple[int, str, str], Move] = {}
 
     def add(self, phrase: Phrase, payload: object) -> None:
         """Index a compiled phrase."""
@@ -279,10 +390,25 @@ class PhraseSet:
             for node in nodes:
                 node.ends.append((phrase, payload))
             self.first_keys.update(phrase[0].keys)  # type: ignore[union-attr]
+            self._reset_moves()  # states hold the trie's nodes as they were
             return
         plain = [w for w in phrase if w is not None and not w.prefix]
         self._gapped.append((phrase, payload, tuple(dict.fromkeys(w.keys for w in plain))))
+        self._runs.append(_segments(phrase) if None in phrase else None)
         self._by_anchor = None  # chosen again, over every gapped phrase, on the next match
+
+    @property
+    def plain(self) -> bool:
+        """Whether every phrase of the set is plain (no gap, no "*" word)."""
+        return not self._gapped
+
+    @property
+    def by_anchor(self) -> dict[str, list[int]]:
+        """The gapped phrases (indices) each anchor key wakes."""
+        if self._by_anchor is None:
+            self._choose_anchors()
+        assert self._by_anchor is not None
+        return self._by_anchor
 
     @property
     def anchor_keys(self) -> frozenset[str]:
@@ -290,6 +416,13 @@ class PhraseSet:
         if self._by_anchor is None:
             self._choose_anchors()
         return self._anchor_keys
+
+    @property
+    def gapped_words(self) -> list[tuple[frozenset[str], ...]]:
+        """The keys of each gapped phrase's plain words, by phrase index."""
+        if self._by_anchor is None:
+            self._choose_anchors()
+        return self._gapped_words
 
     def _choose_anchors(self) -> None:
         # A word many phrases share ("military" in "supply ... military aid",
@@ -309,41 +442,79 @@ class PhraseSet:
             for key in sorted(anchor):
                 self._by_anchor.setdefault(key, []).append(index)
         self._anchor_keys = frozenset(self._by_anchor)
+        self._gapped_words = [words for _, _, words in self._gapped]
+
+    @property
+    def moves(self) -> dict[tuple[int, str, str], Move]:
+        """The moves made so far, by (state, surface, lemma) (see `move`)."""
+        return self._moves
+
+    def move(self, state: int, surface: str, lemma: str) -> Move:
+        """The move from `state` on a token (remembered)."""
+        found = self._moves.get((state, surface, lemma))
+        return found if found is not None else self._move(state, surface, lemma)
+
+    def _move(self, state: int, surface: str, lemma: str) -> Move:
+        """The state reached from `state` on a token, and the payloads of the
+        phrases that end there (each phrase once: a phrase may end at several
+        nodes, by its words' surface or lemma); NO_MOVE where no phrase goes on,
+        LEAF where phrases end and none goes on."""
+        step: list[_Node] = []
+        for node in self._states[state]:
+            children = node.any
+            if children:
+                child = children.get(surface)
+                if child is not None:
+                    step.append(child)
+                if lemma != surface:
+                    child = children.get(lemma)
+                    if child is not None:
+                        step.append(child)
+            if node.surface:
+                child = node.surface.get(surface)
+                if child is not None:
+                    step.append(child)
+        if not step:
+            move: Move = (NO_MOVE, (), frozenset())
+        else:
+            seen: set[int] = set()
+            payloads = []
+            for node in step:
+                for phrase, payload in node.ends:
+                    if id(phrase) not in seen:
+                        seen.add(id(phrase))
+                        payloads.append(payload)
+            ident = tuple(map(id, step))
+            target = self._state_ids.get(ident)
+            if target is None:
+                target = self._state_ids[ident] = len(self._states)
+                self._states.append(tuple(step))
+            onward = frozenset(key for node in step for key in (*node.any, *node.surface))
+            if not onward:
+                target = LEAF  # the phrases end here: the walk stops without another lookup
+            # In payload order (a stable sort): the matches of one walk then come
+            # sorted as `spans` returns them, with no sort of its own.
+            move = (target, tuple(sorted(payloads, key=payload_order)), onward)
+        if len(self._moves) >= MOVES_SIZE:
+            self._moves.clear()
+        self._moves[(state, surface, lemma)] = move
+        return move
 
     def _trie_at(self, surface: list[str], lemma: list[str], i: int, limit: int) -> list[tuple[int, object]]:
         """(end, payload) of the plain phrases that match from token i, each phrase once."""
         out: list[tuple[int, object]] = []
-        seen: set[int] | None = None  # a phrase may end at several nodes (its words' surface or lemma)
-        nodes = [self._trie]
-        j = i
+        moves = self._moves
+        state, j = 0, i
         while j < limit:
-            s, lem = surface[j], lemma[j]
-            step = []
-            for node in nodes:
-                children = node.any
-                if children:
-                    child = children.get(s)
-                    if child is not None:
-                        step.append(child)
-                    if lem != s:
-                        child = children.get(lem)
-                        if child is not None:
-                            step.append(child)
-                if node.surface:
-                    child = node.surface.get(s)
-                    if child is not None:
-                        step.append(child)
-            if not step:
-                break
+            move = moves.get((state, surface[j], lemma[j]))
+            if move is None:
+                move = self._move(state, surface[j], lemma[j])
+            state, payloads, _ = move
             j += 1
-            for node in step:
-                for phrase, payload in node.ends:
-                    if seen is None:
-                        seen = set()
-                    if id(phrase) not in seen:
-                        seen.add(id(phrase))
-                        out.append((j, payload))
-            nodes = step
+            for payload in payloads:
+                out.append((j, payload))
+            if state < 0:
+                break
         return out
 
     def matches_at(self, keys: TokenKeys, i: int, limit: int) -> list[tuple[int, object]]:
@@ -365,25 +536,43 @@ class PhraseSet:
         lo = bisect_left(starts, start)
         hi = bisect_left(starts, end, lo)
         if lo < hi:
-            for i in starts[lo:hi]:
-                out += [(i, stop, payload) for stop, payload in self._trie_at(surface, lemma, i, end)]
+            moves = self._moves
+            firsts = keys.first_moves(self)
+            for k in range(lo, hi):  # _trie_at, inline: this is the rules' inner loop
+                i = starts[k]
+                state, payloads, onward = firsts[k]
+                for payload in payloads:
+                    out.append((i, i + 1, payload))
+                j = i + 1
+                # A token with neither key among the onward ones makes no move.
+                while j < end and (surface[j] in onward or lemma[j] in onward):
+                    move = moves.get((state, surface[j], lemma[j]))
+                    if move is None:
+                        move = self._move(state, surface[j], lemma[j])
+                    state, payloads, onward = move
+                    j += 1
+                    for payload in payloads:  # none on NO_MOVE
+                        out.append((i, j, payload))
+        # A tie must not depend on trie or lexicon order: matches are sorted by
+        # start, end and payload, so that every tie is broken the same way in
+        # every run. The walks above give them in that order already (starts in
+        # order, each walk's ends in order, each move's payloads in order), so
+        # only gapped matches call for a sort.
         if self._gapped:
-            out += self._gapped_spans(keys, start, end)
-        # Matches come in trie and lexicon order, but a tie must not depend on
-        # it: sort so that every tie is broken the same way in every run.
-        if len(out) > 1:
-            out.sort(key=lambda m: (m[0], m[1], payload_order(m[2])))
+            gapped = self._gapped_spans(keys, start, end)
+            if gapped:
+                out += gapped
+                if len(out) > 1:
+                    out.sort(key=lambda m: (m[0], m[1], payload_order(m[2])))
         return out
 
     def _gapped_spans(self, keys: TokenKeys, start: int, end: int) -> list[tuple[int, int, object]]:
         """Matches of the gapped phrases whose anchor stands in [start, end)."""
-        where, found = keys.anchors(self)  # chooses the anchors if the set changed
+        where, wake = keys.anchors(self)  # chooses the anchors if the set changed
         chosen = set(self._unanchored)
         k = bisect_left(where, start)
-        by_anchor = self._by_anchor
-        assert by_anchor is not None
         while k < len(where) and where[k] < end:
-            chosen.update(by_anchor[found[k]])
+            chosen.update(wake[k])
             k += 1
         out = []
         surface, lemma = keys.surface, keys.lemma
@@ -398,8 +587,12 @@ class PhraseSet:
                     continue
             at = keys.at(phrase[0])  # type: ignore[arg-type]
             k = bisect_left(at, start)
+            runs = self._runs[index]
             while k < len(at) and at[k] < end:
-                stop = match_at(phrase, surface, lemma, at[k], end)
+                if runs is None:
+                    stop = match_at(phrase, surface, lemma, at[k], end)
+                else:
+                    stop = _match_segments(runs, surface, lemma, at[k], end)
                 if stop is not None:
                     out.append((at[k], stop, payload))
                 k += 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import eq, itemgetter, not_
 from typing import Callable
 
 import numpy
@@ -203,25 +205,37 @@ _SENTENCIZER_PUNCT = frozenset(Sentencizer.default_punct_chars)
 
 def _newline_starts(classes: list[tuple[int, bool, bool]]) -> list[int]:
     """Sentence starts by the newline rule (`newline_sentences`): 1 a start, -1
-    none, 0 left to the sentencizer or parser."""
-    starts = [0] * len(classes)
-    prev = classes[0][0]
-    for i in range(1, len(classes)):
-        kind = classes[i][0]
+    none, 0 left to the sentencizer or parser.
+
+    Only a token right after a line break, a final mark or a closer may be other
+    than -1 (or a token at the end of an unbroken run): those few are found at C
+    speed and decided one by one."""
+    count = len(classes)
+    kinds = list(map(_KIND_OF, classes))
+    starts = [-1] * count
+    starts[0] = 0
+    for before in compress(range(count - 1), map(_AFTER_MARK.__contains__, kinds)):
+        i, prev = before + 1, kinds[before]
         if prev == _BREAK:
             starts[i] = 1
-        elif prev == _FINAL_MARK or (prev == _CLOSER and i > 1 and classes[i - 2][0] == _FINAL_MARK):
+        elif prev == _FINAL_MARK or (before > 0 and kinds[before - 1] == _FINAL_MARK):  # else a closer: -1
+            kind = kinds[i]
             if kind != _SPACE and kind != _BREAK:
                 starts[i] = 1 if classes[i][1] else -1
-        else:
-            starts[i] = -1
-        prev = kind
-    run = 0
-    for i, start in enumerate(starts):
-        run = 0 if start == 1 else run + 1
-        if run >= MAX_SENTENCE_TOKENS:
-            starts[i], run = 1, 0
+            else:
+                starts[i] = 0
+    # A start every MAX_SENTENCE_TOKENS tokens where no other comes sooner.
+    last = -1
+    for start in [*compress(range(count), map(eq, starts, repeat(1))), count]:
+        while last + MAX_SENTENCE_TOKENS < start:
+            last += MAX_SENTENCE_TOKENS
+            starts[last] = 1
+        last = start
     return starts
+
+
+_KIND_OF, _FINAL_OF = itemgetter(0), itemgetter(2)
+_AFTER_MARK = frozenset({_BREAK, _FINAL_MARK, _CLOSER})  # what a token may start a sentence after
 
 
 def _set_starts(doc: Doc, starts: list[int]) -> None:
@@ -254,18 +268,25 @@ def rule_sentences(doc: Doc) -> Doc:
         return doc
     classes = per_word(doc, _CLASSES, _sentence_class)
     starts = _newline_starts(classes)
+    count = len(classes)
+    finals = list(map(_FINAL_OF, classes))
     is_punct = doc.to_array(IS_PUNCT).tolist()
-    guess = [False] * len(classes)
-    start, seen_period = 0, False
-    for i, (_, _, final) in enumerate(classes):
-        if seen_period and not is_punct[i] and not final:
-            guess[start] = True
-            start, seen_period = i, False
-        elif final:
-            seen_period = True
-    guess[start] = True
-    guess[0] = True
-    _set_starts(doc, [rule or (1 if guessed else -1) for rule, guessed in zip(starts, guess)])
+    # The sentencizer's starts: the first token, and after each final mark (the
+    # few, found at C speed) the first token that is neither punctuation nor final.
+    guessed, last = {0}, -1
+    for final in compress(range(count), finals):
+        if final < last:
+            continue  # in the run the last start closed
+        i = final + 1
+        while i < count and (is_punct[i] or finals[i]):
+            i += 1
+        if i >= count:
+            break
+        guessed.add(i)
+        last = i
+    for i in compress(range(count), map(not_, starts)):  # left to the sentencizer
+        starts[i] = 1 if i in guessed else -1
+    _set_starts(doc, starts)
     return doc
 
 

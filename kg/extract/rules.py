@@ -2,10 +2,13 @@
 
 The rules are language-independent; what differs between languages lives in
 the lexicon (trigger words, prepositions, cue words). Each rule is a small
-function over token spans and says in a comment why it exists.
+function over token spans and says in a comment why it exists. How a trigger
+finds its subjects and objects (clauses, coordination, pronouns, appositions)
+is in `arguments.py`, a base of `SentenceRules`.
 """
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -14,9 +17,10 @@ from spacy.tokens import Doc, Span
 
 from ..model import (ASSERTED, FUTURE, HYPOTHETICAL, NEGATIVE, POSITIVE, REPORTED, Entity)
 from ..ontology import Ontology
-from .parse import Parse
-from .patterns import GAP, PhraseSet, TokenKeys, compile_phrase, payload_order
 from ..lexicon import Lexicon, Trigger
+from .arguments import Arg, ArgumentRules
+from .parse import Parse
+from .patterns import PhraseSet, TokenKeys, compile_phrase
 
 # Relations in which a person acts only on behalf of the state: "Lukashenko
 # deployed troops" is Belarus deploying troops, with Lukashenko as the agent.
@@ -27,9 +31,6 @@ STATE_ACTS = frozenset({
     "cooperatesWith", "sanctions", "signsAgreementWith",
 })
 
-# Collectives a plural pronoun may stand for: "they" after "Wagner's fighters".
-GROUP_TYPES = frozenset({"ArmedGroup", "Alliance", "Organisation", "GovernmentBody"})
-
 # News outlets report events; they are attributed sources, never parties to a
 # security relation.
 NON_PARTY_TYPES = frozenset({"NewsOutlet", "WeaponSystem"})
@@ -38,18 +39,6 @@ NON_PARTY_TYPES = frozenset({"NewsOutlet", "WeaponSystem"})
 # "Putin called Pyongyang a reliable ally" is Russia allyOf North Korea. A
 # person with no known state keeps the relation.
 SPEAKS_FOR_STATE = frozenset({"allyOf", "supports"})
-
-
-@dataclass
-class Arg:
-    """A mention as a candidate argument."""
-
-    entity: Entity
-    start: int
-    end: int
-    kind: str  # name | demonym | metonym | capital | both
-    state: Entity | None = None  # the state a capital or person stands for
-    agent: str | None = None
 
 
 @dataclass
@@ -97,7 +86,7 @@ class CompiledLexicon:
             for phrase in phrases:
                 compiled = compile_phrase(lang, tuple(phrase.split()))
                 ps.add(compiled, kind)
-                self.all_cues.add(compiled, kind)
+                self.all_cues.add(compiled, str(kind))  # the kind, as the rules index cues by it
             self.cues[kind] = ps
         self.titles = PhraseSet()
         for relation, phrases in lexicon.titles.items():
@@ -121,7 +110,7 @@ class CompiledLexicon:
         return [(s, e) for s, e, _ in ps.spans(keys, start, end)]
 
 
-class SentenceRules:
+class SentenceRules(ArgumentRules):
     """Applies the rules to the sentences of one document."""
 
     def __init__(self, ontology: Ontology, lexicon: CompiledLexicon, doc: Doc,
@@ -150,10 +139,17 @@ class SentenceRules:
         self.stop = flags[:, 1].tolist() if flags is not None else []
         self._sentence_args: list[Arg] = []  # every mention of the current sentence
         self._clause_punct: list[int] = []
+        # The doc's ";", ":" and "—", found among the tokens with such a key (a
+        # folded key may stand for other characters: the text decides).
+        self._clause_marks = sorted(k for mark in _CLAUSE_PUNCT for k in self.keys.positions.get(mark, ())
+                                    if self.text[k] in _CLAUSE_PUNCT)
         self._commas: list[int] | None = None  # the commas of the current sentence, once asked for
+        self._doc_commas: list[int] | None = None  # the doc's, likewise
+        self._caps: list[bool] | None = None  # see capitalised()
         self._single: dict[int, set[str]] = {}  # token -> kinds of the one-token cues on it
         self._breaks: list[int] | None = None  # clause breaks of the current sentence, sorted
         self._titles: list[tuple[int, int, object]] | None = None  # role titles of the current sentence
+        self._sentence_spans: dict[PhraseSet, list[tuple[int, int, object]]] = {}  # see spans_in
         self._entities: dict[str, Entity | None] = {}
         self._fits: dict[tuple[int, str, str], Entity | None] = {}  # (id(arg), relation, side) -> entity
         # The verbs read so far in the current sentence, in order, as (trigger start,
@@ -169,30 +165,53 @@ class SentenceRules:
         self._single = single = {}
         self._breaks = None
         self._titles = None
-        text = self.text
-        self._clause_punct = [k for k in range(sent.start, sent.end) if text[k] in _CLAUSE_PUNCT]
+        self._sentence_spans = {}
+        marks = self._clause_marks
+        self._clause_punct = marks[bisect_left(marks, sent.start):bisect_left(marks, sent.end)]
         self._commas = None
+        by_kind, at = index.setdefault, single.setdefault
         for s, e, kind in self.lex.all_cues.spans(self.keys, sent.start, sent.end):
-            kind = str(kind)
-            spans = index.get(kind)
-            if spans is None:
-                index[kind] = [(s, e)]
-            else:
-                spans.append((s, e))
+            by_kind(kind, []).append((s, e))  # a cue's payload is its kind (a str)
             if e == s + 1:
                 # A window of one token holds only the one-token cues on it, which
                 # the coordination test asks about for every token between names.
-                kinds = single.get(s)
-                if kinds is None:
-                    single[s] = {kind}
-                else:
-                    kinds.add(kind)
+                at(s, set()).add(kind)
+
+    def capitalised(self) -> list[bool]:
+        """Whether each token of the doc is a capitalised word (`capitalised`),
+        read through a per-word memo: names are looked for after every title."""
+        if self._caps is None:
+            caps = list(map(_CAPITALISED.get, self.text))
+            if None in caps:
+                for k, word in enumerate(self.text):
+                    if caps[k] is None:
+                        if len(_CAPITALISED) >= _CAPITALISED_SIZE:
+                            _CAPITALISED.clear()
+                        caps[k] = _CAPITALISED[word] = capitalised(word)
+            self._caps = caps
+        return self._caps
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens [start, end), as `doc[start:end].text` (without a Span)."""
         if start >= end:
             return ""
         return self._raw[self._offsets[start]:self._offsets[end - 1] + len(self.text[end - 1])]
+
+    def spans_in(self, phrases: PhraseSet, start: int, end: int) -> list[tuple[int, int, object]]:
+        """`phrases.spans` in [start, end) of the current sentence.
+
+        A set of plain phrases is matched once per sentence and each window
+        filtered from that: a plain match does not depend on where the window
+        ends, only whether it fits. (A gapped one does: a shorter window may
+        find a later, shorter match.) Bodies are looked for around every
+        state named in a sentence."""
+        lo, hi = self._bounds
+        if not phrases.plain or start < lo or end > hi:
+            return phrases.spans(self.keys, start, end)
+        found = self._sentence_spans.get(phrases)
+        if found is None:
+            found = self._sentence_spans[phrases] = phrases.spans(self.keys, lo, hi)
+        return [m for m in found if start <= m[0] and m[1] <= end]
 
     def title_spans(self) -> list[tuple[int, int, object]]:
         """Every role title of the current sentence (start, end, relation); read
@@ -229,7 +248,7 @@ class SentenceRules:
         if ident in self._entities:
             return self._entities[ident]
         ind = self.ont.individuals.get(ident)
-        found = self._entities[ident] = ind.entity() if ind else None
+        found = self._entities[ident] = _entity_of(self.ont, ident) if ind else None
         return found
 
     def _state_of_person(self, person: Entity) -> Entity | None:
@@ -240,7 +259,7 @@ class SentenceRules:
         for role in (ind.roles if ind else ()):
             target = self.ont.individuals.get(role.target)
             if target and target.type == "Country" and role.holds_on(self.date):
-                return target.entity()
+                return _entity_of(self.ont, role.target)
         return None
 
     def _fit(self, arg: Arg, relation: str, side: str) -> Entity | None:
@@ -283,78 +302,6 @@ class SentenceRules:
             return arg.state
         return None
 
-    # ---------------------------------------------------------------- mentions
-    def coordinated(self, args: list[Arg], anchor: Arg, direction: int) -> list[Arg]:
-        """`anchor` plus the arguments joined to it by commas and coordinators."""
-        group = [anchor]
-        ordered = sorted(args, key=lambda a: a.start)
-        idx = ordered.index(anchor)
-        while 0 <= idx + direction < len(ordered):
-            nxt = ordered[idx + direction]
-            lo, hi = (nxt.end, group[-1].start) if direction < 0 else (group[-1].end, nxt.start)
-            between = range(lo, hi)
-            if nxt.start == group[-1].start:  # "both countries": two states on one span
-                group.append(nxt)
-                idx += direction
-                continue
-            if len(between) > 6 or not all(self._is_joiner(k) for k in between):
-                break
-            if self._trigger_starts and not self._trigger_starts.isdisjoint(between):
-                break  # "a member of NATO and has been Russia's ally": a verb ends the list
-            if (nxt.entity.type == "Person") != (anchor.entity.type == "Person"):
-                break  # "Poland, Lithuania and Latvia", "Putin and Lukashenko": like joins like
-            if not any(self.text[k] == "," or self._has_cue("coordinators", k, k + 1) for k in between) \
-                    and len(between) > 0:
-                break
-            if len(between) == 0:
-                break
-            group.append(nxt)
-            idx += direction
-        return group
-
-    def _is_joiner(self, k: int) -> bool:
-        """Tokens that may stand between coordinated names; a relative pronoun,
-        a clause break or a verb of saying ends the coordination."""
-        lo, hi = self._bounds
-        if lo <= k < hi:
-            kinds = self._single.get(k)
-            if kinds is not None:
-                if "coordinators" in kinds:
-                    return True
-                if not kinds.isdisjoint(_NOT_JOINERS):
-                    return False
-        else:
-            if self._has_cue("coordinators", k, k + 1):
-                return True
-            if any(self._has_cue(kind, k, k + 1) for kind in _NOT_JOINERS):
-                return False
-        return self.text[k] in _JOINER_PUNCT or self.stop[k] or k in self.title_tokens
-
-    # ---------------------------------------------------------------- clauses
-    def clause(self, sent: Span, start: int, end: int) -> tuple[int, int]:
-        """The token bounds of the clause around [start, end)."""
-        breaks = self._breaks
-        if breaks is None:
-            found = set(self._clause_punct)
-            for kind in ("clause_breaks", "complementizers", "relatives"):
-                for s, _ in self._cues(kind, sent.start, sent.end):
-                    found.add(s)
-            breaks = self._breaks = sorted(found)
-        at = bisect_left(breaks, start)
-        left = max(breaks[at - 1], sent.start) if at else sent.start
-        at = bisect_left(breaks, end, at)
-        right = min(breaks[at], sent.end) if at < len(breaks) else sent.end
-        if left <= sent.start + 1 and self._has_cue("clause_breaks", left, left + 1):
-            # A fronted subordinate clause ("Meskipun tidak mengirim ..., Lukashenko ...",
-            # "Although ..., Minsk ...") ends at its first comma.
-            commas = [k for k in range(end, right) if self.text[k] == ","]
-            if commas:
-                right = commas[0]
-        return left, right
-
-    def _starts_with_relative(self, left: int) -> bool:
-        return self._has_cue("relatives", left, left + 1)
-
     # ---------------------------------------------------------------- roles
     def roles(self, sent: Span, args: list[Arg]) -> tuple[list[Found], set[int]]:
         """Appositions of a title: "Presiden Belarusia Alexander Lukashenko",
@@ -371,7 +318,7 @@ class SentenceRules:
             person_after = next((a for a in after if a.entity.type == "Person"), None)
             rel = str(relation)
             # "head of a department of X" is an official of X, not its leader.
-            if rel == "leaderOf" and self.lex.bodies.spans(self.keys, te, min(te + 3, sent.end)):
+            if rel == "leaderOf" and self.spans_in(self.lex.bodies, te, min(te + 3, sent.end)):
                 rel = "officialOf"
             if person_after is not None:
                 subject = person_after
@@ -430,7 +377,7 @@ class SentenceRules:
                 continue  # "the Volyn and Chernihiv regions": two places side by side
             if not self.ont.fits("locatedIn", first.entity.type, second.entity.type):
                 continue
-            known = self.ont.facts_about(first.entity.id, "locatedIn")
+            known = _facts(self.ont).get((first.entity.id, "locatedIn"), ())
             if known and second.entity.id not in known and second.entity.type == "Country":
                 continue  # the ontology places it elsewhere: a coincidence of word order
             out.append(Found(first.entity, "locatedIn", second.entity, confidence=0.75,
@@ -442,207 +389,6 @@ class SentenceRules:
         """Trigger matches, longest first, without overlaps."""
         return _longest(self.lex.triggers.spans(self.keys, sent.start, sent.end))
 
-    def subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
-                 trig: Trigger, prev_subject: list[Arg] | None) -> tuple[list[Arg], str]:
-        """The subject group of a trigger and how it was found."""
-        if trig.swap:
-            # Converse wording: the grammatical subject fills the relation's object slot.
-            fit = lambda a, rel, side: self._fit(a, rel, "object" if side == "subject" else "subject")  # noqa: E731
-            return self._subjects(sent, args, ts, te, left, right, trig, prev_subject, fit)
-        return self._subjects(sent, args, ts, te, left, right, trig, prev_subject, self._fit)
-
-    def _subjects(self, sent: Span, args: list[Arg], ts: int, te: int, left: int, right: int,
-                  trig: Trigger, prev_subject: list[Arg] | None, fit) -> tuple[list[Arg], str]:
-        if trig.subject_side == "after":
-            # A nominal trigger: its actor is a possessor or adjective right before
-            # it ("Russia's invasion", "российское вторжение") or follows it
-            # ("invasi Ukraina ke Kursk", "le déploiement de la Russie").
-            poss = self._cues("possessive", ts - 1, ts)
-            edge = poss[0][0] if poss else ts
-            own = [a for a in args if a.end == edge and (poss or a.kind == "demonym")
-                   and fit(a, trig.relation, "subject")]
-            if own:
-                return [own[-1]], "possessor"
-            nxt = [a for a in args if te <= a.start <= te + 2 and fit(a, trig.relation, "subject")
-                   and not any(self.punct[te:a.start])]
-            return ([nxt[0]], "after") if nxt else ([], "")
-        if trig.subject_side == "source":
-            # "crossed the border from Ukraine": the actor is where it came from.
-            for _, pe in self._cues("source_preps", te, right):
-                nxt = [a for a in args if pe <= a.start <= pe + 3 and fit(a, trig.relation, "subject")]
-                if nxt:
-                    return [nxt[0]], "source"
-        passive = self._agent(args, te, right, trig.relation, fit)
-        if passive:
-            return passive, "passive"
-        if self.parsed:
-            found = self._parser_subject(args, ts, te)
-            if found:
-                return found, "parser"
-        before = [a for a in args if left <= a.start and a.end <= ts and fit(a, trig.relation, "subject")]
-        if before:
-            anchor = before[-1]
-            group = self._parenthetical_subjects(args, anchor, ts, trig.relation, fit)
-            if group:
-                return group, "left"
-            inherited = self._inherited_subject(args, anchor, left, ts, trig.relation, fit)
-            if inherited is not None:
-                return inherited
-            return self.coordinated([a for a in args if a.end <= ts], anchor, -1), "left"
-        if self._starts_with_relative(left):
-            antecedent = [a for a in args if a.end <= left and fit(a, trig.relation, "subject")]
-            if antecedent:
-                return [antecedent[-1]], "relative"
-        if self._has_cue("plural_pronouns", left, ts):
-            group = self._plural_antecedent(ts, trig.relation, fit)
-            if group:
-                return group, "pronoun"
-        if self._has_cue("pronouns", left, ts):
-            speech = self._cues("speech", sent.start, left + 1)
-            if speech:
-                said = self._subject_before(args, speech[-1][0], trig.relation, fit)
-                if said:
-                    return said, "pronoun"
-            if self.state.last_subject:
-                return list(self.state.last_subject), "pronoun"
-        if prev_subject:
-            return prev_subject, "coordinated-verb"
-        after = [a for a in args if a.start >= right and fit(a, trig.relation, "subject")]
-        if after and right < sent.end and self.text[right] == ",":
-            return [after[0]], "fronted-clause"
-        if self.lex.lexicon.free_word_order:
-            # Russian and Ukrainian put the subject after the verb when the
-            # object or an adverbial comes first: "передать Киеву обещала Великобритания".
-            later = [a for a in args if te <= a.start < right and fit(a, trig.relation, "subject")]
-            if len(later) >= 2 or (later and any(a.end <= ts for a in args if left <= a.start)):
-                return [later[-1]], "postverbal"
-        return [], ""
-
-    def _inherited_subject(self, args: list[Arg], anchor: Arg, left: int, ts: int, relation: str,
-                           fit) -> tuple[list[Arg], str] | None:
-        """The subject a verb shares with an earlier verb, where the name nearest
-        before it is that verb's object, or None to keep the nearest name.
-
-        - A coordinated verb: "Ukraine accused Belarus ... and warned Minsk",
-          "Russia moved troops to Belarus and deployed missiles": the subject of
-          the verb before the coordinator.
-        - An infinitive: after a control verb its object is the subject ("allowed
-          Moscow to use ..."); otherwise it is a purpose clause whose subject is
-          the earlier verb's ("used Belarusian territory to launch its invasion").
-        """
-        lo = anchor.end
-        if lo >= ts:
-            return None
-        joint = None
-        marker = self._cues("infinitive", lo, ts)
-        marker = marker if marker and ts - marker[-1][1] <= GAP else []
-        if marker:
-            joint = marker[-1][0]
-            if self._has_cue("control", max(self._bounds[0], anchor.start - 3), anchor.start):
-                return [anchor], "control"
-        if joint is None:
-            joints = self._cues("coordinators", lo, ts)
-            if not joints:
-                return None
-            joint = joints[-1][0]
-        if any(joint < a.start < ts for a in args):
-            return None  # "... and Lithuania closed": a subject of its own
-        ident = anchor.entity.id
-        # Only an earlier verb of the clause ("..., and said that Moscow would continue
-        # to back Minsk" shares nothing) whose own object the name is (or its
-        # repetition, "the CSTO (ODKB)"): in "if Kyiv decided to attack", Kyiv is
-        # the subject of a verb that is no trigger.
-        verbs = [v for v in self._verb_subjects if left <= v[0] < anchor.start]
-        if not any(o.entity.id == ident for v in verbs for o in v[2]):
-            return None
-        if marker:
-            # The purpose clause belongs to the verb whose object the name is.
-            subjects = next(v[1] for v in reversed(verbs) if any(o.entity.id == ident for o in v[2]))
-        else:
-            # A coordinated verb shares the subject of the clause's first verb, not
-            # of a verb inside its object ("accused Belarus of massing troops ... and warned").
-            subjects = verbs[0][1]
-        if all(a.entity.id != ident and fit(a, relation, "subject") for a in subjects):
-            return list(subjects), "shared"
-        return None
-
-    def _parenthetical_head(self, args: list[Arg], anchor: Arg, ts: int) -> Arg | None:
-        """The name a parenthesis between commas is about, where the nearest name
-        before a verb stands inside it: "Lithuania, which also borders Belarus,
-        said ...", "Lukashenko, an ally of Putin, deployed ..."; None otherwise."""
-        if anchor.end >= ts:
-            return None  # no room for the closing comma between the name and the verb
-        commas = self._commas
-        if commas is None:
-            lo, hi = self._bounds
-            text = self.text
-            commas = self._commas = [k for k in range(lo, hi) if text[k] == ","]
-        at = bisect_left(commas, ts)
-        if not at or commas[at - 1] < anchor.end or ts - commas[at - 1] > 3:
-            return None  # the parenthesis closes right before the verb
-        close = commas[at - 1]
-        at = bisect_left(commas, anchor.start)
-        if not at:
-            return None
-        opening = commas[at - 1]
-        head = [a for a in args if a.end == opening]
-        if not head:
-            return None
-        inside = [a for a in args if opening < a.start < close]
-        named = {k for a in inside for k in range(a.start, a.end)}
-        if all(k in named or self._is_joiner(k) for k in range(opening + 1, close)):
-            return None  # a list of names ("Poland, Lithuania and Latvia, ..."), no parenthesis
-        return head[-1]
-
-    def _parenthetical_subjects(self, args: list[Arg], anchor: Arg, ts: int, relation: str, fit) -> list[Arg]:
-        """The subjects of a verb after a parenthesis (see `_parenthetical_head`):
-        its head, and the names of an inclusive parenthesis ("Lithuania, like
-        Poland and Latvia, is a member of NATO")."""
-        head = self._parenthetical_head(args, anchor, ts)
-        if head is None or not fit(head, relation, "subject"):
-            return []
-        group = self.coordinated([a for a in args if a.end <= head.end], head, -1)
-        joint = self._cues("coordinators", head.end, anchor.start)
-        first = next((a for a in args if a.start > head.end), None)
-        if joint and first is not None and joint[0][0] < first.start:
-            group += [a for a in self.coordinated([a for a in args if a.end <= ts], anchor, -1)
-                      if a not in group and fit(a, relation, "subject")]
-        return group
-
-    def _subject_before(self, args: list[Arg], pos: int, relation: str, fit) -> list[Arg]:
-        """Who speaks at a verb of saying at `pos`: the nearest fitting name before
-        it, or, where that name is the object of a verb coordinated with "said"
-        ("Minsk denied plans to attack Ukraine and said its units ..."), the
-        subject of that verb."""
-        said = [a for a in args if a.end <= pos and fit(a, relation, "subject")]
-        if not said:
-            return []
-        group = self._parenthetical_subjects(args, said[-1], pos, relation, fit)
-        if group:
-            return group
-        inherited = self._inherited_subject(args, said[-1], self._bounds[0], pos, relation, fit)
-        return inherited[0] if inherited is not None else [said[-1]]
-
-    def _plural_antecedent(self, ts: int, relation: str, fit) -> list[Arg]:
-        """What "they" stands for: the last subject if it was several actors
-        ("Poland and Lithuania said they would ..."), else the nearest group named
-        before it in the sentence ("Prigozhin told his fighters that they would not
-        take part in the war": Wagner's fighters). Nothing else is guessed."""
-        last = self.state.last_subject
-        if len(last) > 1 and all(fit(a, relation, "subject") for a in last):
-            return list(last)
-        groups = [a for a in self._sentence_args if a.end <= ts and a.entity.type in GROUP_TYPES
-                  and fit(a, relation, "subject")]
-        return groups[-1:]
-
-    def _agent(self, args: list[Arg], te: int, right: int, relation: str, fit) -> list[Arg]:
-        """The agent of a passive: "dikecam oleh Barat", "condemned by the EU"."""
-        for _, pe in self._cues("agent_preps", te, min(right, te + 4)):
-            nxt = [a for a in args if pe <= a.start <= pe + 2 and fit(a, relation, "subject")]
-            if nxt:
-                return [nxt[0]]
-        return []
-
     def _parser_subject(self, args: list[Arg], ts: int, te: int) -> list[Arg]:
         """The nominal subject of the trigger's verb, from the dependency parse."""
         return self.parse.subject(args, ts, te, lambda i: self._has_cue("control", i, i + 1))
@@ -653,119 +399,6 @@ class SentenceRules:
         if self._parse is None:
             self._parse = Parse(self.doc)
         return self._parse
-
-    def objects(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, te: int,
-                right: int, trig: Trigger, how: str = "") -> tuple[list[Arg], bool]:
-        """The object group of a trigger, and whether a border word stood before it."""
-        taken = {a.start for a in subjects}
-        if trig.object_side == "none":
-            return [], False
-        slot = "subject" if trig.swap else "object"
-        fits = lambda a: (self._fit(a, trig.relation, slot) is not None  # noqa: E731
-                          or (trig.border and not trig.swap
-                              and self._fit(a, "reinforcesBorderWith", "object") is not None))
-        if trig.object_side == "before" or how == "passive":
-            # Passive ("Y was condemned by X"): the object stands before the trigger.
-            cands = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
-            return ([cands[-1]] if cands else []), False
-        limit = sent.end if trig.reach == "sentence" else right
-        # Objects may sit inside a gapped trigger ("menggunakan Belarus sebagai landasan").
-        window = [a for a in args if ts < a.start < limit and a.start not in taken
-                  and not (trig.subject_side == "after" and subjects and a.start <= subjects[0].start)]
-        chosen: list[Arg] = []
-        if trig.preps:
-            stops = [s for s, _ in self._cues("clause_breaks", te, sent.end)]
-            stop = min(stops + [sent.end])
-            for _, pe in self._prep_spans(trig, te, right):
-                cand = [a for a in args if pe <= a.start <= pe + 6 and a.start < stop and a.start not in taken
-                        and fits(a)]
-                if cand and cand[0] not in chosen:
-                    chosen.append(cand[0])
-        else:
-            first = next((a for a in window if fits(a)), None)
-            chosen = [first] if first else []
-        if not chosen:
-            chosen = (self._anaphoric_object(subjects, te, right, trig, fits)
-                      or self._possessive_object(sent, args, subjects, ts, trig, fits))
-        if not chosen and trig.reach == "sentence":
-            before = [a for a in args if a.end <= ts and a.start not in taken and fits(a)]
-            chosen = before[-1:]
-        if not chosen:
-            return [], False
-        chosen = [self._possessed_place(args, c, fits) for c in chosen]
-        group: list[Arg] = []
-        for c in chosen:
-            if c.kind == "anaphor":
-                group.append(c)  # no name of the sentence, so nothing coordinated with it
-                continue
-            for a in self.coordinated([a for a in args if a.start >= c.start], c, +1):
-                if a not in group:
-                    group.append(a)
-        # "to its border with Belarus", and "to the Belarusian border", "near the two countries' border".
-        first = chosen[0]
-        border = trig.border and (self._has_cue("border", te, first.start) or any(
-            s in (first.end, first.end + 1) for s, _ in self._cues("border", first.end, first.end + 3)))
-        return group, border
-
-    def _anaphoric_object(self, subjects: list[Arg], te: int, right: int, trig: Trigger, fits) -> list[Arg]:
-        """A state named by a noun after the trigger's preposition ("stationed in
-        the country", "déployés dans le pays"): the last state that was a subject,
-        else the state the document names most, other than this subject."""
-        nouns = [s for s, e in self._cues("pronouns", te, right) if e - s > 1]
-        if not nouns:
-            return []  # the common case: no "the country" after the trigger
-        starts = [pe for _, pe in self._prep_spans(trig, te, right)] if trig.preps else [te]
-        for pe in starts:
-            for s, e in self._cues("pronouns", pe, min(pe + 3, right)):
-                if e - s < 2 or s > pe + 1:
-                    continue  # "it", "its": pronouns of subjects, not nouns
-                own = {ent.id for a in subjects if (ent := self._fit(a, trig.relation, "subject")) is not None}
-                states = [a.state if a.kind == "capital" and a.state else a.entity for a in self.state.last_subject]
-                for ent in states + self.salient_pair():
-                    if ent.type == "Country" and ent.id not in own:
-                        arg = Arg(ent, s, e, "anaphor")
-                        return [arg] if fits(arg) else []
-                return []
-        return []
-
-    def _possessive_object(self, sent: Span, args: list[Arg], subjects: list[Arg], ts: int, trig: Trigger,
-                           fits) -> list[Arg]:
-        """The owner of a relational noun after a possessive pronoun, where no
-        object follows ("... if Poland attacked Belarus, its closest ally"): who
-        speaks in the sentence, else the last subject, other than this subject."""
-        # An apposition to the subject ("X, its ally"; "it warned" is a subject
-        # pronoun), of a symmetric relation: "its ally", "its partner" name the other party.
-        if not subjects or not self.ont.relations[trig.relation].symmetric:
-            return []
-        pronoun = self._cues("pronouns", max(self._bounds[0], ts - 1), ts)
-        comma = pronoun[0][0] - 1 if pronoun else -1
-        if comma < self._bounds[0] or self.text[comma] != "," or not any(a.end == comma for a in subjects):
-            return []
-        own = {a.entity.id for a in subjects}
-        speech = self._cues("speech", sent.start, ts)
-        said = self._subject_before(args, speech[-1][0], "", lambda a, relation, side: True) if speech else []
-        for arg in said + self.state.last_subject:
-            ent = arg.state if arg.kind == "capital" and arg.state else arg.entity
-            found = Arg(ent, ts, ts, "anaphor", arg.state)
-            if ent.id not in own and fits(found):
-                return [found]
-        return []
-
-    def _possessed_place(self, args: list[Arg], owner: Arg, fits) -> Arg:
-        """The place a possessor introduces, as the object: "an incursion into
-        Russia's Kursk region" is into the Kursk region (which lies in Russia)."""
-        kinds = self._single.get(owner.end)
-        if not kinds or "possessive" not in kinds:
-            return owner
-        place = next((a for a in args if a.start == owner.end + 1), None)
-        if (place is not None and place.entity.type in ("Region", "City", "MilitarySite") and fits(place)
-                and self.ont.fits("locatedIn", place.entity.type, owner.entity.type)):
-            return place
-        return owner
-
-    def _prep_spans(self, trig: Trigger, start: int, end: int) -> list[tuple[int, int]]:
-        ps = self.lex.preps[id(trig)]
-        return [(s, e) for s, e, _ in ps.spans(self.keys, start, end)]
 
     # ---------------------------------------------------------------- qualifiers
     def polarity(self, left: int, ts: int, te: int, right: int) -> str:
@@ -940,21 +573,46 @@ class SentenceRules:
         return ranked[:2]
 
 
+@functools.lru_cache(maxsize=8)
+def _facts(ontology: Ontology) -> dict[tuple[str, str], tuple[str, ...]]:
+    """`ontology.facts_about` for every (subject, relation) at once: the facts
+    are read for every place named before another place."""
+    index: dict[tuple[str, str], list[str]] = {}
+    for subject, relation, obj in ontology.facts:
+        index.setdefault((subject, relation), []).append(obj)
+    return {key: tuple(objs) for key, objs in index.items()}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _entity_of(ontology: Ontology, ident: str) -> Entity:
+    """`individual.entity()`, made once per individual (it sorts the aliases); entities are frozen."""
+    return ontology.individuals[ident].entity()
+
+
+def capitalised(word: str) -> bool:
+    """A word of letters that starts with a capital and is not all capitals
+    (spaCy's is_alpha, is_upper and is_lower are the str methods of the token's text)."""
+    return word.isalpha() and word[:1].isupper() and not word.isupper()
+
+
+_CAPITALISED: dict[str, bool] = {}  # word -> capitalised(word)
+_CAPITALISED_SIZE = 500_000
+
 _CLAUSE_PUNCT = frozenset({";", ":", "—"})
 # How a subject was found where it is the subject of a verb (not of a noun, nor a
 # passive's agent): a later coordinated verb or purpose clause may share it.
 _VERB_SUBJECTS = frozenset({"left", "parser", "pronoun", "relative", "shared", "control", "postverbal",
                             "coordinated-verb"})
-_JOINER_PUNCT = frozenset({",", "(", ")", "«", "»", '"'})
-# A relative pronoun, a clause break or a verb of saying ends a coordination.
-_NOT_JOINERS = frozenset({"relatives", "clause_breaks", "complementizers", "speech", "speech_after"})
 
 
 def _longest(spans: list) -> list:
-    """Longest matches first, dropping any that overlap a longer one; in text order."""
+    """Longest matches first, dropping any that overlap a longer one; in text order.
+
+    `spans` come as `PhraseSet.spans` gives them, sorted by start, end and
+    payload: a stable sort by length and start keeps equal ones in payload order."""
     if len(spans) < 2:
         return list(spans)
-    spans = sorted(spans, key=lambda m: (-(m[1] - m[0]), m[0], payload_order(m[2])))
+    spans = sorted(spans, key=_length_start)
     taken: set[int] = set()
     out = []
     for m in spans:
@@ -965,3 +623,7 @@ def _longest(spans: list) -> list:
         out.append(m)
     out.sort(key=lambda m: m[0])
     return out
+
+
+def _length_start(match: tuple) -> tuple[int, int]:
+    return match[0] - match[1], match[0]
