@@ -368,10 +368,8 @@ def news_like(draw) -> str:
     return "".join(piece + sep for piece, sep in parts)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=news_like())
-def test_random_text_tokenizes_as_with_spacy(lang, text):
+def _assert_tokenizes_alike(lang: str, text: str) -> None:
+    """kg's tokenizer gives the reference's tokens cold, warmed and from its cache."""
     kg, reference = _tokenizers(lang)
     expected = _tokens(reference(text))
     kg._flush_cache()
@@ -380,6 +378,13 @@ def test_random_text_tokenizes_as_with_spacy(lang, text):
     kg.warm(dict.fromkeys(text.split()))
     assert _tokens(kg(text)) == expected  # warmed
     assert _tokens(kg(text)) == expected  # and again, from the cache
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=news_like())
+def test_random_text_tokenizes_as_with_spacy(lang, text):
+    _assert_tokenizes_alike(lang, text)
 
 
 # Odd French: elisions, apostrophes of both kinds, hyphenated names and pronouns,
@@ -400,11 +405,4 @@ FRENCH = [
 
 @pytest.mark.parametrize("text", FRENCH)
 def test_odd_french_tokenizes_as_with_the_models_tokenizer(text):
-    kg, reference = _tokenizers("fr")
-    expected = _tokens(reference(text))
-    kg._flush_cache()
-    assert _tokens(kg(text)) == expected  # cold
-    kg._flush_cache()
-    kg.warm(dict.fromkeys(text.split()))
-    assert _tokens(kg(text)) == expected  # warmed
-    assert _tokens(kg(text)) == expected  # and again, from the cache
+    _assert_tokenizes_alike("fr", text)

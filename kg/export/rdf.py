@@ -511,15 +511,14 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
     for edge in graph.edges:  # the direct triples belong to the subject's block
         if edge.polarity != NEGATIVE:
             grouped.setdefault(_ent(edge.subject.id), set()).add((_kg(edge.relation), _ent(edge.object.id)))
-    articles: dict[tuple, str] = {}
-    if layout is not None:  # an article's block depends on its fields alone
+    articles: list[tuple[str, tuple]] = []  # warm: each article's node and the fields its block depends on
+    if layout is not None:
         for article in graph.articles:
+            node = _doc(article.doc_id)
             fields = (article.doc_id, article.title, article.date, article.lang, article.source, article.url)
-            known = layout.articles.get(fields)
-            if known is None:
-                grouped[_doc(article.doc_id)] = set(article_pairs(article))
-            else:
-                articles[fields] = known
+            articles.append((node, fields))
+            if fields not in layout.articles:  # new or changed: rendered with the other subjects
+                grouped[node] = set(article_pairs(article))
     iris = set(grouped)
     for pairs in grouped.values():
         iris.update(o for _, o in pairs if isinstance(o, str))
@@ -540,14 +539,10 @@ def turtle(graph: KnowledgeGraph, ontology: Ontology, memo: RenderMemo | None = 
         return
     yield terms.header.encode("utf-8")
     if layout is not None:
-        for article in graph.articles:
-            fields = (article.doc_id, article.title, article.date, article.lang, article.source, article.url)
-            node = _doc(article.doc_id)
-            if fields in articles:
-                subjects[node] = articles[fields]
-            else:
-                articles[fields] = subjects[node]
-        layout.articles = articles
+        for node, fields in articles:
+            if node not in subjects:
+                subjects[node] = layout.articles[fields]
+        layout.articles = {fields: subjects[node] for node, fields in articles}
         yield from layout.chunks(subjects, pieces)
         return
     blocks = list(subjects.items())

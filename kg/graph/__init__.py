@@ -113,6 +113,33 @@ def _assertion_key(a: Assertion) -> tuple:
             a.rule, a.confidence)
 
 
+def _group_key(a: Assertion) -> tuple[str, str, str, str]:
+    """The edge an assertion belongs to: its subject, relation, object and polarity."""
+    return a.subject.id, a.relation, a.object.id, a.polarity
+
+
+def _keep(assertions: dict[tuple, Assertion], a: Assertion) -> None:
+    """Keep one assertion per key; should two differ elsewhere (evidence text, dates),
+    the one kept does not depend on the order of the results."""
+    key = _assertion_key(a)
+    kept = assertions.get(key)
+    if kept is None or (kept != a and repr(a) < repr(kept)):
+        assertions[key] = a
+
+
+def _onto_canonical(a: Assertion, canonical: dict[str, Entity], symmetric: set[str]) -> Assertion:
+    """The assertion between the canonical entities of its own (a symmetric relation's
+    subject first in id order); the same object when the merges leave it untouched,
+    for memos keyed by it."""
+    subject, obj = canonical[a.subject.id], canonical[a.object.id]
+    if a.relation in symmetric and obj.id < subject.id:
+        subject, obj = obj, subject
+    by = canonical[a.attributed_to.id] if a.attributed_to is not None else None
+    if subject == a.subject and obj == a.object and by == a.attributed_to:
+        return a
+    return replace(a, subject=subject, object=obj, attributed_to=by)
+
+
 def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = None,
           rules: MergeRules | None = None, names: NameTables | None = None, dedupe: bool = True,
           state: MergeState | None = None) -> KnowledgeGraph:
@@ -143,12 +170,7 @@ def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = No
         for ident, lang, text in result.surface_forms():
             seen.setdefault(ident, set()).add((lang, text))
         for a in result.assertions:
-            key = _assertion_key(a)
-            kept = assertions.get(key)
-            # One assertion per key; should two differ elsewhere (evidence text, dates),
-            # the one kept does not depend on the order of the results.
-            if kept is None or (kept != a and repr(a) < repr(kept)):
-                assertions[key] = a
+            _keep(assertions, a)
     merges: tuple[EntityMerge, ...] = ()
     ordered = sorted(assertions)
     if dedupe:
@@ -157,7 +179,7 @@ def merge(results: Iterable[ExtractionResult], *, ontology: Ontology | None = No
     entities: dict[str, Entity] = {}
     for key in ordered:
         a = assertions[key]
-        grouped.setdefault((a.subject.id, a.relation, a.object.id, a.polarity), []).append(a)
+        grouped.setdefault(_group_key(a), []).append(a)
         for ent in (a.subject, a.object, a.attributed_to):
             if ent is not None:
                 entities.setdefault(ent.id, ent)
@@ -199,16 +221,12 @@ def _deduplicate(assertions: dict[tuple, Assertion], ordered: list[tuple], seen:
     changed = False
     for key in ordered:  # two spellings in one sentence become one assertion: keep the first by key
         a = assertions[key]
-        subject, obj = canonical[a.subject.id], canonical[a.object.id]
-        if a.relation in symmetric and obj.id < subject.id:
-            subject, obj = obj, subject
-        by = canonical[a.attributed_to.id] if a.attributed_to is not None else None
-        if subject == a.subject and obj == a.object and by == a.attributed_to:
-            rewritten.setdefault(key, a)  # untouched by the merges: the same object, for memos keyed by it
-            continue
-        a = replace(a, subject=subject, object=obj, attributed_to=by)
-        rewritten.setdefault(_assertion_key(a), a)
-        changed = True
+        moved = _onto_canonical(a, canonical, symmetric)
+        if moved is a:
+            rewritten.setdefault(key, a)
+        else:
+            rewritten.setdefault(_assertion_key(moved), moved)
+            changed = True
     merged_seen: dict[str, set[tuple[str, str]]] = {}
     for ident, forms in seen.items():
         merged_seen.setdefault(canonical[ident].id if ident in canonical else ident, set()).update(forms)

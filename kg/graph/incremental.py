@@ -27,11 +27,11 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..model import Assertion, Entity, ExtractionResult
 from ..ontology import Ontology
-from . import Edge, KnowledgeGraph, _assertion_key
+from . import Edge, KnowledgeGraph, _assertion_key, _group_key, _keep, _onto_canonical
 from .dedupe import EntityMerge, MergeRules, resolve_entities
 from .names import NameTables
 
@@ -85,10 +85,6 @@ def _firsts(pairs: list[tuple[tuple, Assertion]]) -> dict[str, tuple[tuple, Enti
         for ent in _entities(a):
             first.setdefault(ent.id, (key, ent))
     return first
-
-
-def _group_key(a: Assertion) -> tuple:
-    return a.subject.id, a.relation, a.object.id, a.polarity
 
 
 class MergeState:
@@ -213,10 +209,7 @@ class MergeState:
         for a in result.assertions:
             if a.evidence.doc_id != doc_id:  # its key could be another document's
                 raise _Unfit(result)
-            key = _assertion_key(a)
-            kept = by_key.get(key)
-            if kept is None or (kept != a and repr(a) < repr(kept)):
-                by_key[key] = a
+            _keep(by_key, a)
         raw = sorted(by_key.items(), key=lambda kv: kv[0])
         return _Doc(result, raw, frozenset(result.surface_forms()), _firsts(raw))
 
@@ -274,15 +267,8 @@ class MergeState:
             return
         out: dict[tuple, Assertion] = {}
         for key, a in doc.raw:  # two spellings in one sentence become one assertion: the first by key
-            subject, obj = canonical[a.subject.id], canonical[a.object.id]
-            if a.relation in symmetric and obj.id < subject.id:
-                subject, obj = obj, subject
-            by = canonical[a.attributed_to.id] if a.attributed_to is not None else None
-            if subject == a.subject and obj == a.object and by == a.attributed_to:
-                out.setdefault(key, a)
-                continue
-            a = replace(a, subject=subject, object=obj, attributed_to=by)
-            out.setdefault(_assertion_key(a), a)
+            moved = _onto_canonical(a, canonical, symmetric)
+            out.setdefault(key if moved is a else _assertion_key(moved), moved)
         doc.merged = sorted(out.items(), key=lambda kv: kv[0])
         doc.merged_first = _firsts(doc.merged)
 
